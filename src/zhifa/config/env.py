@@ -22,6 +22,7 @@ class Setting:
     help: str
     cast: str
     secret: bool = False
+    doc_default: str | None = None
 
 
 REGISTRY: dict[str, Setting] = {}
@@ -49,10 +50,20 @@ CASTS: dict[str, Callable[[str], Any]] = {
 }
 
 
-def config(name: str, default: Any = _MISSING, *, help: str, cast: str = "str", secret: bool = False) -> Any:
+def config(
+    name: str,
+    default: Any = _MISSING,
+    *,
+    help: str,
+    cast: str = "str",
+    secret: bool = False,
+    doc_default: str | None = None,
+) -> Any:
+    """Read ``name`` from the environment. ``doc_default`` describes a default that depends on
+    the machine or on other settings, so the generated documentation stays the same everywhere."""
     if cast not in CASTS:
         raise ValueError(f"unknown cast {cast}")
-    REGISTRY[name] = Setting(name, None if default is _MISSING else default, help, cast, secret)
+    REGISTRY[name] = Setting(name, None if default is _MISSING else default, help, cast, secret, doc_default)
     raw = os.environ.get(name)
     if raw is None:
         if default is _MISSING:
@@ -76,7 +87,9 @@ def render_markdown() -> str:
         "|---|---|---|---|",
     ]
     for s in sorted(REGISTRY.values(), key=lambda s: s.name):
-        if s.secret:
+        if s.doc_default is not None:
+            default = s.doc_default
+        elif s.secret:
             default = "(demo value; must be set in production)" if s.default else "(none)"
         elif s.cast == "list":
             default = ", ".join(s.default or []) or "(empty)"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import dj_database_url
@@ -14,9 +15,10 @@ DEMO_SECRET_KEY = "zhifa-demo-secret-key-not-for-production-0000000000000000"
 
 ZHIFA_ENV = config(
     "ZHIFA_ENV",
-    "development",
+    "test" if os.environ.get("PYTEST_VERSION") else "development",
     help="Deployment kind: development, test or production. Production refuses the demo secret,"
     " turns DEBUG off and enables secure cookies and HSTS.",
+    doc_default="development (test under pytest)",
 )
 if ZHIFA_ENV not in {"development", "test", "production"}:
     raise ImproperlyConfigured(f"ZHIFA_ENV 必须是 development、test 或 production，当前为 {ZHIFA_ENV!r}")
@@ -29,7 +31,13 @@ if PRODUCTION and (SECRET_KEY == DEMO_SECRET_KEY or len(SECRET_KEY) < 40):
     raise ImproperlyConfigured(
         "生产环境拒绝启动：SECRET_KEY 仍是演示密钥或长度不足40个字符，请通过环境变量设置随机密钥"
     )
-DEBUG = config("DEBUG", not PRODUCTION, help="Django debug pages. Never on in production.", cast="bool")
+DEBUG = config(
+    "DEBUG",
+    not PRODUCTION,
+    help="Django debug pages. Never on in production.",
+    cast="bool",
+    doc_default="on, off in production",
+)
 if PRODUCTION and DEBUG:
     raise ImproperlyConfigured("生产环境不允许开启 DEBUG")
 ALLOWED_HOSTS = config(
@@ -37,6 +45,7 @@ ALLOWED_HOSTS = config(
     [] if PRODUCTION else ["127.0.0.1", "localhost", "testserver"],
     help="Comma-separated host names this server answers to.",
     cast="list",
+    doc_default="127.0.0.1, localhost, testserver; none in production",
 )
 CSRF_TRUSTED_ORIGINS = config(
     "CSRF_TRUSTED_ORIGINS", [], help="Comma-separated origins (https://host) trusted for CSRF.", cast="list"
@@ -46,17 +55,24 @@ DEMO_MODE = config(
     not PRODUCTION,
     help="Allow the demo world and its known passwords. Refused in production.",
     cast="bool",
+    doc_default="on, off in production",
 )
 if PRODUCTION and DEMO_MODE:
     raise ImproperlyConfigured("生产环境不允许开启演示模式（ZHIFA_DEMO_MODE）")
 
 DATA_DIR = Path(
-    config("ZHIFA_DATA_DIR", str(BASE_DIR / "var"), help="Directory for the SQLite file, evidence and documents.")
+    config(
+        "ZHIFA_DATA_DIR",
+        str(BASE_DIR / "var"),
+        help="Directory for the SQLite file, evidence and documents.",
+        doc_default="<checkout>/var",
+    )
 )
 DATABASE_URL = config(
     "DATABASE_URL",
     f"sqlite:///{DATA_DIR / 'zhifa.sqlite3'}",
     help="Database URL: sqlite:///path (default, embedded) or postgres://user:pass@host:5432/name.",
+    doc_default="sqlite:///<ZHIFA_DATA_DIR>/zhifa.sqlite3",
 )
 DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=60)}
 if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
@@ -174,6 +190,7 @@ JOBS_INLINE = config(
     ZHIFA_ENV == "test",
     help="Run jobs synchronously inside the request (tests). Otherwise in a thread or on Celery.",
     cast="bool",
+    doc_default="on when ZHIFA_ENV=test",
 )
 
 ZHIFA_REGION_DEFAULT = config(
@@ -197,7 +214,11 @@ CSRF_COOKIE_SECURE = PRODUCTION
 SECURE_HSTS_SECONDS = 31536000 if PRODUCTION else 0
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if PRODUCTION else None
 SECURE_SSL_REDIRECT = config(
-    "ZHIFA_SSL_REDIRECT", PRODUCTION, help="Redirect plain HTTP to HTTPS (behind nginx).", cast="bool"
+    "ZHIFA_SSL_REDIRECT",
+    PRODUCTION,
+    help="Redirect plain HTTP to HTTPS (behind nginx).",
+    cast="bool",
+    doc_default="off, on in production",
 )
 
 LOGGING = {
@@ -206,3 +227,8 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": config("ZHIFA_LOG_LEVEL", "INFO", help="Log level.")},
 }
+
+if ZHIFA_ENV == "test":
+    # Fast hashing for the test suite only; production keeps Django's PBKDF2 default.
+    PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    WHITENOISE_AUTOREFRESH = True

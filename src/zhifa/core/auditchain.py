@@ -11,7 +11,7 @@ import hashlib
 import json
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from decimal import Decimal
 from typing import Any
 
@@ -35,7 +35,11 @@ HASHED_FIELDS = (
 
 
 def _default(value: Any) -> Any:
-    if isinstance(value, datetime | date):
+    if isinstance(value, datetime):
+        if value.tzinfo is not None:
+            value = value.astimezone(UTC)
+        return value.isoformat()
+    if isinstance(value, date):
         return value.isoformat()
     if isinstance(value, Decimal):
         return str(value)
@@ -76,18 +80,24 @@ def verify_chain(rows: Iterable[Mapping[str, Any]], head: tuple[int, str] | None
         seq = row["seq"]
         if seq != expected_seq:
             return BrokenLink(
-                seq, row.get("id"), "audit.seq_gap",
+                seq,
+                row.get("id"),
+                "audit.seq_gap",
                 f"第{expected_seq}条审计记录缺失（下一条为第{seq}条），记录可能被删除",
             )
         if row["prev_hash"] != prev_hash:
             return BrokenLink(
-                seq, row.get("id"), "audit.prev_hash_mismatch",
+                seq,
+                row.get("id"),
+                "audit.prev_hash_mismatch",
                 f"第{seq}条审计记录的前序哈希与第{seq - 1}条不一致，链条在此断开",
             )
         actual = compute_hash(prev_hash, row)
         if actual != row["hash"]:
             return BrokenLink(
-                seq, row.get("id"), "audit.hash_mismatch",
+                seq,
+                row.get("id"),
+                "audit.hash_mismatch",
                 f"第{seq}条审计记录的内容与其哈希不符，记录已被篡改",
             )
         prev_hash = row["hash"]
@@ -97,7 +107,9 @@ def verify_chain(rows: Iterable[Mapping[str, Any]], head: tuple[int, str] | None
         head_seq, head_hash = head
         if head_seq != last_seq or (head_seq and head_hash != prev_hash):
             return BrokenLink(
-                last_seq + 1, None, "audit.tail_missing",
+                last_seq + 1,
+                None,
+                "audit.tail_missing",
                 f"审计链末端应为第{head_seq}条，实际只到第{last_seq}条，末尾记录可能被删除",
             )
     return None

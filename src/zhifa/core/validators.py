@@ -52,15 +52,11 @@ def validate_uscc(value: str | None, field: str = "uscc") -> str:
     if not code:
         raise ValidationProblem("uscc.required", "统一社会信用代码不能为空", field)
     if len(code) != 18:
-        raise ValidationProblem(
-            "uscc.length", f"统一社会信用代码应为18位（GB 32100-2015），当前为{len(code)}位", field
-        )
+        raise ValidationProblem("uscc.length", f"统一社会信用代码应为18位（GB 32100-2015），当前为{len(code)}位", field)
     try:
         return uscc.validate(code)
     except stdnum_exc.InvalidChecksum:
-        raise ValidationProblem(
-            "uscc.checksum", "统一社会信用代码校验码错误（GB 32100-2015 第18位校验码不符）", field
-        )
+        raise ValidationProblem("uscc.checksum", "统一社会信用代码校验码错误（GB 32100-2015 第18位校验码不符）", field)
     except stdnum_exc.ValidationError:
         raise ValidationProblem(
             "uscc.format",
@@ -74,19 +70,13 @@ def validate_id_number(value: str | None, field: str = "id_number") -> str:
     if not number:
         raise ValidationProblem("id_number.required", "身份证号码不能为空", field)
     if not re.fullmatch(r"\d{17}[\dX]", number):
-        raise ValidationProblem(
-            "id_number.format", "身份证号码应为17位数字加1位数字或X（GB 11643-1999）", field
-        )
+        raise ValidationProblem("id_number.format", "身份证号码应为17位数字加1位数字或X（GB 11643-1999）", field)
     try:
         return ric.validate(number)
     except stdnum_exc.InvalidChecksum:
-        raise ValidationProblem(
-            "id_number.checksum", "身份证号码校验码错误（GB 11643-1999 第18位校验码不符）", field
-        )
+        raise ValidationProblem("id_number.checksum", "身份证号码校验码错误（GB 11643-1999 第18位校验码不符）", field)
     except stdnum_exc.InvalidComponent:
-        raise ValidationProblem(
-            "id_number.birth_date", "身份证号码中的出生日期无效（GB 11643-1999 第7-14位）", field
-        )
+        raise ValidationProblem("id_number.birth_date", "身份证号码中的出生日期无效（GB 11643-1999 第7-14位）", field)
     except stdnum_exc.ValidationError:
         raise ValidationProblem("id_number.format", "身份证号码格式错误（GB 11643-1999）", field)
 

@@ -1,0 +1,3 @@
+"""Dashboard panels contributed by apps: callables (request) -> dict(title, items) or None."""
+
+DASHBOARD_PANELS: list = []

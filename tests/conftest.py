@@ -1,0 +1,53 @@
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pytest
+
+from tests.factories import AgencyFactory, EnterpriseFactory, OfficerFactory, VehicleFactory
+from zhifa.agencies.choices import AgencyKind, AgencyLevel
+
+
+@dataclass
+class World:
+    """Two provinces for isolation: a Henan county unit under a city unit, and a Shandong city unit."""
+
+    henan_city: object
+    nanzhao: object
+    nanzhao_judicial: object
+    linyi: object
+    nz_officer: object
+    nz_officer2: object
+    nz_admin: object
+    nz_supervisor: object
+    nz_auditor: object
+    city_officer: object
+    ly_officer: object
+    nz_vehicle: object
+    ly_vehicle: object
+    nz_enterprise: object
+
+
+@pytest.fixture
+def world(db) -> World:
+    henan_city = AgencyFactory(name="南阳市执法支队", level=AgencyLevel.CITY, region_code="411300")
+    nanzhao = AgencyFactory(name="南召县执法大队", parent=henan_city, region_code="411321")
+    judicial = AgencyFactory(name="南召县司法局", kind=AgencyKind.SUPERVISION, region_code="411321")
+    judicial.supervises.add(nanzhao)
+    linyi = AgencyFactory(name="临沂市执法支队", level=AgencyLevel.CITY, region_code="371300")
+    return World(
+        henan_city=henan_city,
+        nanzhao=nanzhao,
+        nanzhao_judicial=judicial,
+        linyi=linyi,
+        nz_officer=OfficerFactory(agency=nanzhao, user__username="nz1"),
+        nz_officer2=OfficerFactory(agency=nanzhao, user__username="nz2"),
+        nz_admin=OfficerFactory(agency=nanzhao, user__username="nzadmin", roles=["admin"], licence_no=""),
+        nz_supervisor=OfficerFactory(agency=judicial, user__username="nzsup", roles=["supervisor"], licence_no=""),
+        nz_auditor=OfficerFactory(agency=nanzhao, user__username="nzaudit", roles=["auditor"], licence_no=""),
+        city_officer=OfficerFactory(agency=henan_city, user__username="nycity"),
+        ly_officer=OfficerFactory(agency=linyi, user__username="ly1"),
+        nz_vehicle=VehicleFactory(agency=nanzhao, plate="豫R12345"),
+        ly_vehicle=VehicleFactory(agency=linyi, plate="鲁Q54321"),
+        nz_enterprise=EnterpriseFactory(agency=nanzhao),
+    )
