@@ -31,6 +31,7 @@ MODULES: list[NavItem] = [
     NavItem("supervision", "执法监督", None, "后续 issue", "监督预警、案卷评查、指标分析"),
     NavItem("agencies", "机构与人员", "agencies:list", description="执法机构、执法人员与执法证"),
     NavItem("audit", "审计记录", "audit", description="执法全过程记录（哈希链）"),
+    NavItem("calendar", "工作日日历", "calendar", description="法定节假日与调休；管理员录入新年度安排"),
 ]
 
 

@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from zhifa.web import views
+from zhifa.web import calendar_views, views
 from zhifa.web.auth import LoginView
 
 urlpatterns = [
@@ -10,4 +10,5 @@ urlpatterns = [
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("modules/<str:key>/", views.module_unbuilt, name="module_unbuilt"),
     path("audit/", views.audit, name="audit"),
+    path("calendar/", calendar_views.calendar_view, name="calendar"),
 ]
