@@ -54,7 +54,7 @@ def test_login_and_find_vehicle_by_plate(live_server, browser, tmp_path):
     page.click("button[type=submit]")
     page.wait_for_url(f"{live_server.url}/")
     page.goto(f"{live_server.url}/parties/search/?q=6A888")
-    rows = page.locator("tr.result-row")
+    rows = page.locator(".result-row")
     assert rows.count() == 1
     assert "豫R6A888" in rows.first.inner_text()
     assert "鲁Q6A888" not in page.content()

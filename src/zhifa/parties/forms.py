@@ -62,6 +62,15 @@ class EnterpriseForm(PartyForm):
         help_text="真实代码未通过校验时，由系统管理员核实后填写理由登记。",
     )
 
+    def __init__(self, *args, user=None, **kwargs):
+        super().__init__(*args, user=user, **kwargs)
+        from zhifa.agencies.choices import Role
+        from zhifa.core.permissions import officer_of
+
+        officer = officer_of(user)
+        if officer is None or not officer.has_role(Role.ADMIN):
+            del self.fields["uscc_override_reason"]
+
 
 class PersonForm(PartyForm):
     name = forms.CharField(label="姓名", max_length=50)
