@@ -53,3 +53,37 @@ class CalendarYearAdmin(admin.ModelAdmin):
 class JobAdmin(admin.ModelAdmin):
     list_display = ("title", "kind", "status", "done", "total", "created_at")
     readonly_fields = [f.name for f in Job._meta.fields]
+
+
+class AuditedAdmin(admin.ModelAdmin):
+    """Reference data edited in the admin is audited like any service write, in the same transaction."""
+
+    def save_model(self, request, obj, form, change):
+        from django.db import transaction
+
+        from zhifa.core.audit import audit_record
+
+        with transaction.atomic():
+            before = {f: form.initial.get(f) for f in form.changed_data} if change else None
+            super().save_model(request, obj, form, change)
+            self.after_save(obj, change)
+            after = {f: form.cleaned_data.get(f) for f in form.changed_data}
+            audit_record(
+                actor=request.user,
+                event_code=f"{obj._meta.model_name}.{'updated' if change else 'created'}_in_admin",
+                obj=obj,
+                before=before,
+                after={k: (str(v) if hasattr(v, "pk") else v) for k, v in after.items()},
+            )
+
+    def after_save(self, obj, change):
+        """Hook for derived fields (e.g. an agency's tree path)."""
+
+    def delete_model(self, request, obj):
+        from django.db import transaction
+
+        from zhifa.core.audit import audit_record
+
+        with transaction.atomic():
+            audit_record(actor=request.user, event_code=f"{obj._meta.model_name}.deleted_in_admin", obj=obj)
+            super().delete_model(request, obj)
