@@ -902,3 +902,24 @@ def test_penalty_validation():
     assert e.value.code == "case.penalty_required"
     assert DEFAULT_POLICY.large_amount_person_yuan > 200  # above the on-the-spot limits
     assert DEFAULT_POLICY.large_amount_organisation_yuan > 3_000
+
+
+def test_docs_cover_every_action_rule_and_reason_code():
+    """docs/procedure.md is the reference for legal officers: it must not drift from the code."""
+    import re
+    from pathlib import Path
+
+    from zhifa.cases import deadlines, workflow
+
+    root = Path(__file__).resolve().parents[2]
+    doc = (root / "docs" / "procedure.md").read_text(encoding="utf-8")
+    source = Path(workflow.__file__).read_text(encoding="utf-8") + Path(deadlines.__file__).read_text(encoding="utf-8")
+    codes = set(
+        re.findall(r'(?:_err|DomainError|ConflictError|Notice)\(\s*"((?:case|officer|deadline)\.[a-z_]+)"', source)
+    )
+    assert len(codes) > 60
+    missing = sorted(c for c in codes if f"`{c}`" not in doc)
+    missing += [a.value for a in Action if f"`{a.value}`" not in doc]
+    missing += [r.code for r in deadlines.RULES if f"`{r.code}`" not in doc]
+    missing += [spec.event for spec in SPECS.values() if f"`{spec.event}`" not in doc]
+    assert not missing, missing
