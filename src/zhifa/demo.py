@@ -317,9 +317,16 @@ def _insert(model, objs: list) -> int:
 
 
 def load_parties(ctx: DemoContext) -> None:
+    from zhifa.core.models import AuditEvent
+
+    totals = {"enterprises": 0, "persons": 0, "vehicles": 0, "drivers": 0, "cargo_sources": 0}
+    marker = f"{ctx.scale}:{ctx.seed}"
+    if AuditEvent.objects.filter(event_code="demo.parties_loaded", object_id=marker).exists():
+        ctx.log(f"  演示相对人（{marker}）已完整载入，跳过")
+        ctx.summary["inserted"] = totals
+        return
     sizes = SCALES[ctx.scale]
     n_units = len(ctx.units)
-    totals = {"enterprises": 0, "persons": 0, "vehicles": 0, "drivers": 0, "cargo_sources": 0}
     for ui, unit in enumerate(ctx.units):
 
         def share(n: int, ui: int = ui) -> int:
@@ -442,7 +449,7 @@ def load_parties(ctx: DemoContext) -> None:
                 actor=None,
                 event_code="demo.parties_loaded",
                 object_type="demo",
-                object_id=f"{ctx.scale}:{ctx.seed}",
+                object_id=marker,
                 object_repr=f"演示数据（{ctx.scale}）",
                 after=totals,
                 reason="zhifa demo",
