@@ -717,6 +717,13 @@ class TestExecution:
         paid = go(case, "record_payment", OFFICER, "2025-11-10", amount_yuan=1_330, paid_on=d("2025-11-10"))
         assert amount_owed(paid, d("2025-12-31")).total_outstanding_yuan == 0  # the surcharge stopped
 
+    def test_back_dated_payment_cannot_overpay(self):
+        case = served(FINE_1000, payments=(Payment(d("2025-10-28"), 600),))
+        e = refused(case, "record_payment", OFFICER, "2025-11-01", amount_yuan=500, paid_on=d("2025-10-20"))
+        assert (e.code, e.field) == ("case.overpayment", "amount_yuan")
+        assert "400" in e.message
+        assert go(case, "record_payment", OFFICER, "2025-11-01", amount_yuan=400, paid_on=d("2025-10-20")).payments
+
     def test_partial_payment_stops_surcharge_on_the_part_paid(self):
         case = served(FINE_1000, payments=(Payment(d("2025-11-01"), 600),))  # 600 paid 2 days late
         owed = amount_owed(case, d("2025-11-10"))

@@ -315,6 +315,14 @@ def _reaches(penalty: Penalty, threshold: int, policy: ProcedurePolicy) -> bool:
     )
 
 
+def _threshold(case: CaseSnapshot, policy: ProcedurePolicy, own: tuple[int | None, int | None]) -> int:
+    """A specific (person, organisation) threshold when the policy sets one, else the 较大数额."""
+    specific = own[0] if case.party_kind is PartyKind.PERSON else own[1]
+    if specific is not None:
+        return specific
+    return large_amount_yuan(case.party_kind, policy, business_activity=case.business_activity)
+
+
 def hearing_applicable(
     penalty: Penalty,
     party_kind: PartyKind,
@@ -335,13 +343,8 @@ def legal_review_required(
         return True
     if penalty is None:
         return False
-    if case.party_kind is PartyKind.PERSON and policy.legal_review_person_yuan is not None:
-        threshold = policy.legal_review_person_yuan
-    elif case.party_kind is PartyKind.ORGANISATION and policy.legal_review_organisation_yuan is not None:
-        threshold = policy.legal_review_organisation_yuan
-    else:
-        threshold = large_amount_yuan(case.party_kind, policy, business_activity=case.business_activity)
-    return _reaches(penalty, threshold, policy)
+    own = policy.legal_review_person_yuan, policy.legal_review_organisation_yuan
+    return _reaches(penalty, _threshold(case, policy, own), policy)
 
 
 def collective_discussion_required(
@@ -352,13 +355,8 @@ def collective_discussion_required(
         return False
     if case.complex_or_major:
         return True
-    if case.party_kind is PartyKind.PERSON and policy.collective_discussion_person_yuan is not None:
-        threshold = policy.collective_discussion_person_yuan
-    elif case.party_kind is PartyKind.ORGANISATION and policy.collective_discussion_organisation_yuan is not None:
-        threshold = policy.collective_discussion_organisation_yuan
-    else:
-        threshold = large_amount_yuan(case.party_kind, policy, business_activity=case.business_activity)
-    return _reaches(penalty, threshold, policy)
+    own = policy.collective_discussion_person_yuan, policy.collective_discussion_organisation_yuan
+    return _reaches(penalty, _threshold(case, policy, own), policy)
 
 
 def late_payment_surcharge_fen(fine_yuan: int, due: date, on: date) -> int:
@@ -403,16 +401,15 @@ def payment_obligations(case: CaseSnapshot, calendar: WorkingCalendar | None = N
 
 def _allocate(
     obligations: list[Instalment], payments: tuple[Payment, ...], on: date
-) -> tuple[list[tuple[Instalment, int, int]], int]:
-    """Apply payments made up to ``on`` to the obligations, earliest first.
+) -> list[tuple[Instalment, int, int]]:
+    """Apply payments made up to ``on`` to the obligations, earliest first (money beyond the
+    principal pays the surcharge).
 
-    Returns (obligation, unpaid balance, surcharge in fen) for each, and the money left over after
-    the principal (which pays the surcharge). The surcharge runs on the unpaid part of each
-    obligation from the day after its due date, capped at that obligation's amount.
+    Returns (obligation, unpaid balance, surcharge in fen) for each. The surcharge runs on the unpaid
+    part of each obligation from the day after its due date, capped at that obligation's amount.
     """
     balances = [o.amount_yuan for o in obligations]
     surcharge = [0] * len(obligations)
-    leftover = 0
     for p in sorted((p for p in payments if p.paid_on <= on), key=lambda p: p.paid_on):
         amount = p.amount_yuan
         for i, o in enumerate(obligations):
@@ -423,12 +420,11 @@ def _allocate(
                 surcharge[i] += take * SURCHARGE_FEN_PER_YUAN_PER_DAY * max(0, (p.paid_on - o.due).days)
                 balances[i] -= take
                 amount -= take
-        leftover += amount
     rows = []
     for i, o in enumerate(obligations):
         fen = surcharge[i] + balances[i] * SURCHARGE_FEN_PER_YUAN_PER_DAY * max(0, (on - o.due).days)
         rows.append((o, balances[i], min(fen, o.amount_yuan * 100)))
-    return rows, leftover
+    return rows
 
 
 def amount_owed(case: CaseSnapshot, on: date, calendar: WorkingCalendar | None = None) -> Owed:
@@ -436,7 +432,7 @@ def amount_owed(case: CaseSnapshot, on: date, calendar: WorkingCalendar | None =
     obligations = payment_obligations(case, calendar)
     fine = sum(o.amount_yuan for o in obligations)
     paid = sum(p.amount_yuan for p in case.payments if p.paid_on <= on)
-    rows, _leftover = _allocate(obligations, case.payments, on)
+    rows = _allocate(obligations, case.payments, on)
     surcharge = max(0, sum(fen for _o, _b, fen in rows) // 100 - case.surcharge_waived_yuan)
     principal_left = sum(b for _o, b, _f in rows)
     return Owed(
@@ -450,7 +446,7 @@ def amount_owed(case: CaseSnapshot, on: date, calendar: WorkingCalendar | None =
 
 def payment_overdue(case: CaseSnapshot, on: date, calendar: WorkingCalendar | None = None) -> bool:
     """True if some part of the fine was due before ``on`` and is still unpaid."""
-    rows, _ = _allocate(payment_obligations(case, calendar), case.payments, on)
+    rows = _allocate(payment_obligations(case, calendar), case.payments, on)
     return any(balance > 0 and o.due < on for o, balance, _fen in rows)
 
 
@@ -503,20 +499,23 @@ def case_deadlines(
             out.append(result)
     out.extend(dl.compute("preservation", d, calendar=cal) for d in case.open_preservations)
     if state is State.NOTIFIED and case.notified_penalty is not None and not case.rights_waived:
-        if not case.statement_made:
-            out.append(
-                dl.compute("statement", case.notified_on, calendar=cal, amount=policy.statement_window_working_days)
+        statement, hearing = statement_deadline(case, policy, cal), hearing_request_deadline(case, cal)
+        if not case.statement_made and statement is not None:
+            out.append(statement)
+        if (
+            case.hearing_requested_on is None
+            and hearing is not None
+            and hearing_applicable(
+                case.notified_penalty, case.party_kind, policy, business_activity=case.business_activity
             )
-        if case.hearing_requested_on is None and hearing_applicable(
-            case.notified_penalty, case.party_kind, policy, business_activity=case.business_activity
         ):
-            out.append(dl.compute("hearing_request", case.notified_on, calendar=cal))
+            out.append(hearing)
     if state is State.DECIDED and case.decided_on is not None and case.procedure is Procedure.GENERAL:
         out.append(dl.compute("service", case.decided_on, calendar=cal))
     if case.procedure is Procedure.SUMMARY and case.decided_on and case.summary_copy_filed_on is None:
         out.append(dl.compute("summary_filing", case.decided_on, calendar=cal))
     if state in (State.SERVED, State.EXECUTING):
-        rows, _ = _allocate(payment_obligations(case, cal), case.payments, today)
+        rows = _allocate(payment_obligations(case, cal), case.payments, today)
         unpaid = [o for o, balance, _fen in rows if balance > 0]
         if unpaid and case.served_on is not None:
             first = unpaid[0]
@@ -608,11 +607,12 @@ class _Spec:
 # --- parameter readers -----------------------------------------------------------------------------
 
 
-def _date(ctx: _Ctx, name: str, *, label: str, not_before: date | None = None, future_ok: bool = False) -> date:
+def _date(ctx: _Ctx, name: str, *, label: str, not_before: date | None = None) -> date:
+    """A date parameter, today when absent; never in the future."""
     value = ctx.params.get(name, ctx.today)
     if not isinstance(value, date):
         raise _err("case.invalid_date", f"{label}不是有效日期", name)
-    if not future_ok and value > ctx.today:
+    if value > ctx.today:
         raise _err("case.invalid_date", f"{label}不能晚于今天", name)
     if not_before is not None and value < not_before:
         raise _err("case.invalid_date", f"{label}不能早于{not_before.isoformat()}", name)
@@ -721,8 +721,9 @@ def _same(ctx: _Ctx, **changes: Any) -> _Plan:
     return _Plan(ctx.case.state, dict(changes))
 
 
-def _plan_request_filing(ctx: _Ctx) -> _Plan:
-    return _Plan(State.PENDING_FILING)
+def _to(state: State) -> Planner:
+    """A planner for an action with no parameters of its own."""
+    return lambda ctx: _Plan(state)
 
 
 def _plan_file(ctx: _Ctx) -> _Plan:
@@ -739,10 +740,6 @@ def _plan_to_dismissed(ctx: _Ctx) -> _Plan:
 def _plan_transfer(ctx: _Ctx) -> _Plan:
     body = _text(ctx, "receiving_body", label="受移送机关")
     return _Plan(State.TRANSFERRED, {"transferred_to": body})
-
-
-def _plan_start_investigation(ctx: _Ctx) -> _Plan:
-    return _Plan(State.INVESTIGATING)
 
 
 def _plan_preserve(ctx: _Ctx) -> _Plan:
@@ -781,10 +778,6 @@ def _plan_extend(ctx: _Ctx) -> _Plan:
     if result is not None:
         plan.deadlines.append(result)
     return plan
-
-
-def _plan_submit_for_review(ctx: _Ctx) -> _Plan:
-    return _Plan(State.UNDER_REVIEW)
 
 
 def _plan_return(ctx: _Ctx) -> _Plan:
@@ -1118,10 +1111,13 @@ def _plan_payment(ctx: _Ctx) -> _Plan:
     case = ctx.case
     amount = _positive_int(ctx, "amount_yuan", label="缴款金额")
     paid_on = _date(ctx, "paid_on", label="缴款日期", not_before=case.decided_on)
-    owed = amount_owed(case, paid_on, ctx.calendar).total_outstanding_yuan
-    if amount > owed:
-        raise _err("case.overpayment", f"缴款金额超过应缴金额（{owed}元）", "amount_yuan")
-    return _same(ctx, payments=(*case.payments, Payment(paid_on, amount)))
+    payments = (*case.payments, Payment(paid_on, amount))
+    # checked with every payment, at the latest payment date (a back-dated payment included)
+    after = amount_owed(replace(case, payments=payments), max(p.paid_on for p in payments), ctx.calendar)
+    excess = after.paid_yuan - after.fine_yuan - after.surcharge_yuan
+    if excess > 0:
+        raise _err("case.overpayment", f"缴款金额超过应缴金额（{amount - excess}元）", "amount_yuan")
+    return _same(ctx, payments=payments)
 
 
 def _plan_collect(ctx: _Ctx) -> _Plan:
@@ -1169,10 +1165,6 @@ def _plan_instalments(ctx: _Ctx) -> _Plan:
     if sum(i.amount_yuan for i in plan) != principal:
         raise _err("case.instalments_mismatch", f"各期金额之和须等于未缴罚款{principal}元", "instalments")
     return _same(ctx, instalments=tuple(plan))
-
-
-def _plan_start_enforcement(ctx: _Ctx) -> _Plan:
-    return _Plan(State.EXECUTING)
 
 
 def _plan_agreement(ctx: _Ctx) -> _Plan:
@@ -1261,7 +1253,7 @@ SPECS: Mapping[Action, _Spec] = MappingProxyType(
         spec.action: spec
         for spec in (
             _Spec(Action.REQUEST_FILING, frozenset({S.DRAFT}), _OFFICER, "case.filing_requested",
-                  _plan_request_filing, S.PENDING_FILING, GENERAL_ONLY, officer_act=True),
+                  _to(S.PENDING_FILING), S.PENDING_FILING, GENERAL_ONLY, officer_act=True),
             _Spec(Action.FILE, frozenset({S.PENDING_FILING}), _HEAD, "case.filed", _plan_file, S.FILED,
                   GENERAL_ONLY),
             _Spec(Action.REFUSE_FILING, frozenset({S.PENDING_FILING}), _HEAD, "case.filing_refused",
@@ -1269,7 +1261,7 @@ SPECS: Mapping[Action, _Spec] = MappingProxyType(
             _Spec(Action.TRANSFER, frozenset({S.PENDING_FILING, S.FILED, S.INVESTIGATING, S.UNDER_REVIEW}),
                   _HEAD, "case.transferred", _plan_transfer, S.TRANSFERRED, GENERAL_ONLY, needs_reason=True),
             _Spec(Action.START_INVESTIGATION, frozenset({S.FILED}), _OFFICER, "case.investigation_started",
-                  _plan_start_investigation, S.INVESTIGATING, GENERAL_ONLY, officer_act=True,
+                  _to(S.INVESTIGATING), S.INVESTIGATING, GENERAL_ONLY, officer_act=True,
                   pre=(_two_officers,)),
             _Spec(Action.PRESERVE_EVIDENCE, frozenset({S.INVESTIGATING}), _OFFICER, "case.evidence_preserved",
                   _plan_preserve, S.INVESTIGATING, GENERAL_ONLY, officer_act=True, pre=(_two_officers,)),
@@ -1279,7 +1271,7 @@ SPECS: Mapping[Action, _Spec] = MappingProxyType(
             _Spec(Action.EXTEND_DEADLINE, _PRE_DECISION, _HEAD, "case.deadline_extended", _plan_extend, None,
                   GENERAL_ONLY, needs_reason=True),
             _Spec(Action.SUBMIT_FOR_REVIEW, frozenset({S.INVESTIGATING}), _OFFICER, "case.submitted_for_review",
-                  _plan_submit_for_review, S.UNDER_REVIEW, GENERAL_ONLY, officer_act=True,
+                  _to(S.UNDER_REVIEW), S.UNDER_REVIEW, GENERAL_ONLY, officer_act=True,
                   pre=(_two_officers, _no_open_preservation)),
             _Spec(Action.RETURN_FOR_INVESTIGATION, frozenset({S.UNDER_REVIEW, S.NOTIFIED}), _HEAD | _REVIEWER,
                   "case.returned_for_investigation", _plan_return, S.INVESTIGATING, GENERAL_ONLY,
@@ -1321,7 +1313,7 @@ SPECS: Mapping[Action, _Spec] = MappingProxyType(
             _Spec(Action.APPROVE_INSTALMENTS, frozenset({S.SERVED, S.EXECUTING}), _HEAD,
                   "case.instalments_approved", _plan_instalments, None, pre=(_something_owed,)),
             _Spec(Action.START_ENFORCEMENT, frozenset({S.SERVED}), _OFFICER | _HEAD, "case.enforcement_started",
-                  _plan_start_enforcement, S.EXECUTING, pre=(_payment_overdue,)),
+                  _to(S.EXECUTING), S.EXECUTING, pre=(_payment_overdue,)),
             _Spec(Action.ENFORCEMENT_AGREEMENT, frozenset({S.EXECUTING}), _HEAD, "case.enforcement_agreement",
                   _plan_agreement, S.EXECUTING, needs_reason=True),
             _Spec(Action.SEND_DEMAND, frozenset({S.EXECUTING}), _OFFICER, "case.demand_sent", _plan_demand,
