@@ -52,7 +52,7 @@ SUMMARY_FINE_LIMIT_YUAN: Mapping[PartyKind, int] = MappingProxyType(
 SUMMARY_SANCTIONS = frozenset({SanctionKind.WARNING, SanctionKind.FINE})
 #: 行政处罚法 第68条第(一)项: fines up to 100 yuan may be collected on the spot.
 ON_THE_SPOT_COLLECTION_LIMIT_YUAN = 100
-#: 行政处罚法 第72条第1款第(一)项: 3% of the fine per day, in per mille of fen arithmetic: 3 fen per yuan.
+#: 行政处罚法 第72条第1款第(一)项: 3% of the fine per day; 3% of one yuan is exactly 3 fen.
 SURCHARGE_FEN_PER_YUAN_PER_DAY = 3
 #: 行政处罚法 第42条.
 MIN_OFFICERS = 2
