@@ -171,7 +171,9 @@ class ParameterSpec(_Model):
     min: int | None = None
     label: str
     why: str
-    status: Status = "unconfirmed"
+    # unconfirmed: a legal fact not found in an official text; confirmed: law;
+    # policy: a platform default that is not law at all
+    status: Literal["confirmed", "unconfirmed", "policy"] = "unconfirmed"
     source: str | None = None
 
 

@@ -176,7 +176,8 @@ def load_law(path: str) -> LawText:
 
 
 def _is_placeholder(text: str) -> bool:
-    return not text.replace(ELLIPSIS, "").replace("…", "").strip(" 　。；;:：")
+    body = _ITEM_RE.sub("", text.strip(), count=1)
+    return not body.replace(ELLIPSIS, "").replace("…", "").strip(" 　。；;:：")
 
 
 def cut(
