@@ -54,6 +54,8 @@ class Officer(models.Model):
     licence_valid_from = models.DateField("执法证有效期起", null=True, blank=True)
     licence_valid_to = models.DateField("执法证有效期止", null=True, blank=True)
     phone = models.CharField("电话", max_length=30, blank=True)
+    totp_secret = models.CharField("动态口令密钥", max_length=64, blank=True, editable=False)
+    totp_confirmed_at = models.DateTimeField("动态口令启用时间", null=True, blank=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

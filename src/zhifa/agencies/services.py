@@ -157,3 +157,35 @@ def officer_set_licence(*, actor, officer: Officer, licence_no: str, valid_from:
         reason=reason,
     )
     return officer
+
+
+@transaction.atomic
+def officer_totp_start(*, actor, officer: Officer) -> str:
+    """Create a new (unconfirmed) TOTP secret for the officer's authenticator app."""
+    import pyotp
+
+    if actor.pk != officer.user_id:
+        raise DomainError("totp.self_only", "只能为本人绑定动态口令")
+    officer.totp_secret = pyotp.random_base32()
+    officer.totp_confirmed_at = None
+    officer.save(update_fields=["totp_secret", "totp_confirmed_at"])
+    audit_record(actor=actor, event_code="officer.totp_started", obj=officer)
+    return officer.totp_secret
+
+
+def totp_code_valid(officer: Officer, code: str) -> bool:
+    import pyotp
+
+    code = (code or "").strip().replace(" ", "")
+    return bool(officer.totp_secret) and code.isdigit() and pyotp.TOTP(officer.totp_secret).verify(code, valid_window=1)
+
+
+@transaction.atomic
+def officer_totp_confirm(*, actor, officer: Officer, code: str) -> None:
+    from django.utils import timezone
+
+    if not totp_code_valid(officer, code):
+        raise DomainError("totp.invalid", "动态口令不正确或已过期，请输入验证器中当前显示的6位数字", "code")
+    officer.totp_confirmed_at = timezone.now()
+    officer.save(update_fields=["totp_confirmed_at"])
+    audit_record(actor=actor, event_code="officer.totp_confirmed", obj=officer)

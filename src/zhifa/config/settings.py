@@ -106,6 +106,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "zhifa.web.twofactor.TwoFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
@@ -146,6 +147,13 @@ SESSION_COOKIE_AGE = config(
     "ZHIFA_SESSION_IDLE_SECONDS", 1800, help="Idle seconds before a session expires.", cast="int"
 )
 SESSION_SAVE_EVERY_REQUEST = True
+TWO_FACTOR_ROLES = config(
+    "ZHIFA_2FA_ROLES",
+    ["admin", "auditor", "supervisor"] if PRODUCTION else [],
+    help="Roles that must pass a TOTP second factor after the password (等保2.0 level 3). Empty: off.",
+    cast="list",
+    doc_default="admin, auditor, supervisor in production; off otherwise",
+)
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 
 LANGUAGE_CODE = "zh-hans"
