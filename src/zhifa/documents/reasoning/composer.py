@@ -353,7 +353,8 @@ def _statement_paragraphs(ctx: DocumentContext, book: Phrasebook, values: dict[s
         if s.reason:
             text += "理由是：" + _sentence(s.reason)
         out.append(text)
-    out.append(_address(book.fill(sc, "no_heavier", values), you))
+    if any(s.kind != "waived" for s in ctx.statements):
+        out.append(_address(book.fill(sc, "no_heavier", values), you))
     return out
 
 

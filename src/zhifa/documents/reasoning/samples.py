@@ -587,3 +587,120 @@ def full_case() -> DocumentContext:
             approver="陈志强",
         ),
     )
+
+
+def summary_case() -> DocumentContext:
+    """简易程序: a driver without a 网约车驾驶员证, fined 200 yuan on the spot."""
+    base = ride_hailing()
+    return replace(
+        base,
+        case_number="南召交执简〔2026〕0001号",
+        document_number="南召交执简〔2026〕0001号",
+        document_type="summary_penalty_decision",
+        party=replace(base.party, name="周海涛", id_number="411321198811201234", gender="男", age=37),
+        vehicle=VehicleInfo(plate="豫RD56789", plate_colour="green", kind="小型新能源轿车"),
+        facts_text=(
+            "2026年5月18日20时10分，当事人驾驶已取得运输证的豫RD56789号小型新能源轿车通过网约车平台接单"
+            "并搭载乘客，当事人未取得《网络预约出租汽车驾驶员证》"
+        ),
+        violation_date=date(2026, 5, 18),
+        violation_time=datetime(2026, 5, 18, 20, 10),
+        violation_place="南召县城关镇人民路客运站门前",
+        filing_date=None,
+        notice_date=None,
+        decision_date=date(2026, 5, 18),
+        service_date=date(2026, 5, 18),
+        issue_date=date(2026, 5, 18),
+        evidence=(
+            EvidenceItem(1, "现场笔录", "现场检查笔录", datetime(2026, 5, 18, 20, 15), "王建国"),
+            EvidenceItem(2, "电子数据", "网约车平台订单截图", datetime(2026, 5, 18, 20, 12), "李明"),
+        ),
+        decision=DecisionInfo(
+            outcome="penalty",
+            sanctions=("warning", "fine"),
+            fine_yuan=200,
+            fine_range=FineRange(200, 2000, 200),
+            severity="minor",
+            procedure="summary",
+            trace=(
+                TraceStep(
+                    provision=P_WYC_34_3,
+                    tier="轻微",
+                    condition="初次被查处的，予以警告，处200元罚款",
+                    facts_used={"first_offence": True},
+                    result="予以警告，罚款200元",
+                ),
+            ),
+            catalog_version="HN-2026.1",
+            benchmark_title="《河南省交通运输行政处罚裁量基准》",
+            item_code="WYC-34-3",
+            item_name="未取得网络预约出租汽车驾驶员证从事网约车经营",
+        ),
+        violated=(P_WYC_34_3,),
+        penalty_provisions=(P_WYC_34_3,),
+        statements=(
+            Statement(
+                date(2026, 5, 18),
+                "statement",
+                "不知道需要办理驾驶员证",
+                "not_adopted",
+                "取得驾驶员证是从事网约车经营的法定条件",
+            ),
+        ),
+        circumstances=Circumstances(first_offence=True, cooperative=True),
+        payment=PaymentInfo(due_date=date(2026, 6, 2)),
+        related_numbers={},
+    )
+
+
+P_WYC_34_3 = Provision(
+    WYC,
+    "第三十四条第一款第（三）项",
+    "未取得《网络预约出租汽车驾驶员证》的，对当事人处以200元以上2000元以下罚款",
+    "2022-11-30",
+)
+
+# Numbers of the documents of the full sample case (南召交执罚〔2026〕0002号).
+FULL_NUMBERS = {
+    "penalty_notice": "南召交执通〔2026〕0002号",
+    "hearing_notice": "南召交执听〔2026〕0001号",
+    "penalty_decision": "南召交执罚决〔2026〕0002号",
+    "payment_reminder": "南召交执催〔2026〕0001号",
+    "credit_repair_notice": "南召交执信〔2026〕0002号",
+    "risk_prevention_notice": "南召交执风〔2026〕0002号",
+}
+
+
+def gallery_context(document_type: str) -> DocumentContext:
+    """A complete, consistent context for each document type (gallery, tests, benchmark)."""
+    if document_type == "no_penalty_decision":
+        return first_offence_no_penalty()
+    if document_type == "summary_penalty_decision":
+        return summary_case()
+    if document_type == "correction_order":
+        ctx = highway_admin()
+        return ctx.with_document(
+            "correction_order", ctx.related_numbers["correction_order"], issue_date=date(2026, 6, 3)
+        )
+    full = full_case()
+    ctx = full.with_document(
+        document_type,
+        FULL_NUMBERS.get(document_type, ""),
+        related_numbers={**full.related_numbers, **FULL_NUMBERS},
+    )
+    if document_type == "penalty_notice":
+        ctx = replace(ctx, issue_date=ctx.notice_date, statements=())
+    elif document_type == "hearing_notice":
+        assert full.hearing is not None
+        ctx = replace(ctx, issue_date=full.hearing.request_received_on)
+    elif document_type == "evidence_register":
+        ctx = replace(
+            ctx,
+            evidence=tuple(
+                replace(e, preserved=True, storage_place="南召县交通运输综合行政执法大队证据保管室")
+                if e.number == 3
+                else e
+                for e in ctx.evidence
+            ),
+        )
+    return ctx

@@ -1,0 +1,153 @@
+"""DOCX rendering with docxtpl (editable in WPS/Word)."""
+
+from __future__ import annotations
+
+import io
+import zipfile
+from datetime import date, datetime
+from functools import lru_cache
+from pathlib import Path
+
+from docx.enum.table import WD_TABLE_ALIGNMENT
+from docx.oxml import OxmlElement
+from docx.oxml.ns import qn
+from docx.shared import Mm, Pt
+from docxtpl import DocxTemplate, InlineImage
+
+from .fonts import PAGE
+from .model import Block, DocumentModel
+from .qr import qr_png
+
+TEMPLATES = Path(__file__).resolve().parent.parent / "templates_docs" / "docx"
+DEFAULT_TEMPLATE = TEMPLATES / "document.docx"
+
+_STYLE = {
+    "para": "ZF Body",
+    "heading": "ZF Heading 1",
+    "subheading": "ZF Heading 2",
+    "addressee": "ZF Plain",
+    "qa": "ZF Plain",
+    "note": "ZF Plain",
+    "right": "ZF Number",
+}
+
+
+@lru_cache(maxsize=32)
+def _template_bytes(path: str) -> bytes:
+    return Path(path).read_bytes()
+
+
+def template_for(doc_type: str) -> Path:
+    own = TEMPLATES / f"{doc_type}.docx"
+    return own if own.exists() else DEFAULT_TEMPLATE
+
+
+def _borders(table) -> None:
+    tbl_pr = table._tbl.tblPr
+    borders = OxmlElement("w:tblBorders")
+    for edge in ("top", "left", "bottom", "right", "insideH", "insideV"):
+        el = OxmlElement(f"w:{edge}")
+        el.set(qn("w:val"), "single")
+        el.set(qn("w:sz"), "6")
+        el.set(qn("w:color"), "000000")
+        borders.append(el)
+    tbl_pr.append(borders)
+
+
+def _add_table(doc, block: Block, anchor) -> None:
+    ncols = sum(c.colspan for c in block.rows[0])
+    table = doc.add_table(rows=0, cols=ncols)
+    anchor.addprevious(table._tbl)
+    table.alignment = WD_TABLE_ALIGNMENT.CENTER
+    table.autofit = False
+    _borders(table)
+    total = PAGE["block_w_mm"]
+    widths = [Mm(total * w / 100) for w in block.widths] if len(block.widths) == ncols else None
+    for row in block.rows:
+        r = table.add_row()
+        col = 0
+        for cell in row:
+            target = r.cells[col]
+            if cell.colspan > 1:
+                target = target.merge(r.cells[col + cell.colspan - 1])
+            p = target.paragraphs[0]
+            p.style = "ZF Table Label" if cell.label else "ZF Table"
+            p.add_run(cell.text)
+            for _ in range(max(0, cell.min_lines - 1)):
+                target.add_paragraph("", style="ZF Table")
+            if cell.align == "center":
+                p.alignment = 1
+            col += cell.colspan
+        if widths:
+            for i, c in enumerate(r.cells):
+                c.width = widths[i]
+
+
+BODY_MARKER = "[[ZF-BODY]]"
+
+
+def _fill(doc, model: DocumentModel) -> None:
+    """Insert the blocks where the template has the body marker paragraph.
+
+    (docxtpl's Subdoc would need docxcompose, which is not a locked dependency; building the
+    body with python-docx in the rendered document is equivalent and keeps the template's
+    styles.)"""
+    marker = next((p for p in doc.paragraphs if p.text.strip() == BODY_MARKER), None)
+    if marker is None:
+        raise ValueError(f"DOCX template has no {BODY_MARKER} paragraph")
+    anchor = marker._p
+
+    def add(text: str, style: str):
+        p = doc.add_paragraph(text, style=style)
+        anchor.addprevious(p._p)
+        return p
+
+    for b in model.blocks:
+        if b.kind == "table":
+            _add_table(doc, b, anchor)
+        elif b.kind == "sign":
+            first = True
+            for line in b.lines:
+                p = add(line, "ZF Sign")
+                p.paragraph_format.right_indent = Pt(PAGE["body_pt"] * 4)
+                if first:
+                    p.paragraph_format.space_before = Pt(PAGE["body_pt"] * 2)
+                    first = False
+        else:
+            add(b.text, _STYLE.get(b.kind, "ZF Body"))
+    anchor.getparent().remove(anchor)
+
+
+def _normalise_zip(data: bytes, when: date | None) -> bytes:
+    """Fixed timestamps inside the zip so the same document gives the same bytes."""
+    stamp = (*(when or date(2020, 1, 1)).timetuple()[:3], 0, 0, 0)
+    src = zipfile.ZipFile(io.BytesIO(data))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
+        for info in src.infolist():
+            new = zipfile.ZipInfo(info.filename, date_time=stamp)
+            new.compress_type = zipfile.ZIP_DEFLATED
+            new.external_attr = info.external_attr
+            dst.writestr(new, src.read(info.filename))
+    return out.getvalue()
+
+
+def render_docx(
+    model: DocumentModel, qr_url: str = "", created: date | None = None, template: Path | None = None
+) -> bytes:
+    path = template or template_for(model.doc_type)
+    tpl = DocxTemplate(io.BytesIO(_template_bytes(str(path))))
+    qr = InlineImage(tpl, io.BytesIO(qr_png(qr_url)), width=Mm(20)) if qr_url else ""
+    tpl.render({"m": model, "body": BODY_MARKER, "qr": qr}, autoescape=True)
+    _fill(tpl.docx, model)
+    props = tpl.docx.core_properties
+    moment = datetime.combine(created or date(2020, 1, 1), datetime.min.time())
+    props.created = moment
+    props.modified = moment
+    props.last_modified_by = model.agency_line
+    props.author = model.agency_line
+    props.title = f"{model.title} {model.number}".strip()
+    props.revision = 1
+    buf = io.BytesIO()
+    tpl.save(buf)
+    return _normalise_zip(buf.getvalue(), created)

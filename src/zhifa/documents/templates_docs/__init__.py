@@ -1,0 +1,1 @@
+"""Document templates (HTML/CSS for PDF, docxtpl DOCX) of the documents app."""
