@@ -124,9 +124,10 @@ PLACE_RE = re.compile(
 ROAD_RE = re.compile(r"(?<![A-Za-z0-9])[GSXY]\d{1,4}(?:线)?|K\d+\s*\+\s*\d+")
 QUOTE_RE = re.compile(r"“([^”]{6,})”")
 STRAY_NUM_RE = re.compile(r"\d+(?:\.\d+)?")
-CN_COUNT_RE = re.compile(
-    rf"(?P<num>{_CN})\s*(?P<unit>次|辆|名|人|天|日|个月|月|年|小时|公里|千米|米|吨|份|项|起|台|件|趟|单|轴|倍|平方米)"
+QTY_RE = re.compile(
+    rf"(?P<num>\d+(?:\.\d+)?|{_CN})\s*(?P<unit>个月|小时|分钟|公里|千米|平方米|次|辆|名|人|天|日|年|米|份|项|起|台|件|趟|单|轴|倍)"
 )
+_UNIT_ALIAS = {"天": "日", "千米": "公里"}
 CATALOG_VERSION_RE = re.compile(
     r"(?:裁量基准|基准)(?:》)?[^。；\n]{0,12}?(?:版本\s*[:：]?\s*(?P<a>[A-Za-z0-9][\w.\-]*)"
     r"|[（(]\s*(?P<b>[A-Za-z0-9][\w.\-]*?)\s*年?版?\s*[)）])"
@@ -195,17 +196,31 @@ class _Known:
     orgs: tuple[str, ...] = ()
     doc_numbers: set[str] = field(default_factory=set)
     numbers: set[float] = field(default_factory=set)
+    quantities: set[tuple[float, str]] = field(default_factory=set)
     quotes: tuple[str, ...] = ()
     case_articles: set[tuple[str, int]] = field(default_factory=set)
 
 
+def _qty(m: re.Match[str]) -> tuple[float, str] | None:
+    raw = m.group("num")
+    value = float(raw) if raw[0].isdigit() else parse_cn_int(raw)
+    if value is None:
+        return None
+    unit = _UNIT_ALIAS.get(m.group("unit"), m.group("unit"))
+    return float(value), unit
+
+
 def _numbers_in(text: str) -> set[float]:
     out = {float(x) for x in STRAY_NUM_RE.findall(text.replace(",", ""))}
-    for m in CN_COUNT_RE.finditer(text):
-        v = parse_cn_int(m.group("num"))
-        if v is not None:
-            out.add(float(v))
+    for m in QTY_RE.finditer(text):
+        q = _qty(m)
+        if q is not None:
+            out.add(q[0])
     return out
+
+
+def _quantities_in(text: str) -> set[tuple[float, str]]:
+    return {q for q in (_qty(m) for m in QTY_RE.finditer(text)) if q is not None}
 
 
 def _squash(text: str) -> str:
@@ -277,6 +292,7 @@ def _gather(ctx: DocumentContext, reference: Reasoning) -> _Known:
     for text in strings:
         k.doc_numbers.update(normalise_doc_number(re.sub(r"\s+", "", m)) for m in DOCNO_RE.findall(text))
     k.numbers = _numbers_in(corpus) | {0.0, 1.0}
+    k.quantities = _quantities_in(corpus)
     for v in _iter_numbers(ctx):
         k.numbers.add(float(v))
     k.quotes = (*tuple(_squash(p.text) for p in ctx.all_provisions() if p.text), _squash(corpus))
@@ -503,18 +519,27 @@ def verify_draft(
             add("invented_fact", f"“{term}”在案件中没有记载")
             break
 
-    # 12. percentages and any other number left
+    # 12. quantities (number + unit: 5次, 六十日, 3辆) must appear with the same unit in the case;
+    #     percentages and any other number left must appear in the case at all
+    for m in QTY_RE.finditer(mask.remaining()):
+        q = _qty(m)
+        if q is None:
+            continue
+        value, unit = q
+        if unit == "年" and value >= 1900:  # a year, not a duration
+            ok = value in known.numbers
+        else:
+            ok = value == 1.0 or q in known.quantities
+        if not ok:
+            add("invented_fact", f"“{m.group(0)}”在案件中没有记载")
+        mask.take(m.start(), m.end())
     rest = mask.remaining()
     for m in PERCENT_RE.finditer(rest):
         if float(m.group("num")) not in known.numbers:
             add("invented_fact", f"比例“{m.group(0)}”在案件中没有记载")
-    for m in STRAY_NUM_RE.finditer(rest):
+    for m in STRAY_NUM_RE.finditer(PERCENT_RE.sub(" ", rest)):
         if float(m.group(0)) not in known.numbers:
             add("invented_fact", f"数字“{m.group(0)}”在案件中没有记载")
-    for m in CN_COUNT_RE.finditer(rest):
-        v = parse_cn_int(m.group("num"))
-        if v is not None and float(v) not in known.numbers:
-            add("invented_fact", f"“{m.group(0)}”在案件中没有记载")
 
     return VerificationResult(not problems, tuple(problems))
 
