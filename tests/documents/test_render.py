@@ -81,7 +81,7 @@ def test_every_type_renders_in_both_formats_with_its_content(rendered, code):
 
 
 def test_penalty_decision_content(rendered):
-    ctx, pdf, dx = rendered["penalty_decision"]
+    _, pdf, dx = rendered["penalty_decision"]
     for text in (squash(pdf_text(pdf.content)), squash(docx_text(dx.content))):
         assert "南召交执罚决〔2026〕0002号" in text
         assert "张保田" in text and "411321198507151234" in text and "豫R6Z823" in text
