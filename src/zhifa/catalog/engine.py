@@ -1314,7 +1314,19 @@ def decide_combined(
     the cap (the later items are reduced first)."""
     cat = cat or catalog()
     c = _compiled(cat)
-    decisions = [decide(code, facts, violation_date, decision_date, jurisdiction, cat=cat) for code, facts in requests]
+    # one act, one set of facts: each item takes the facts it declares; a fact no item knows is an error
+    for code, _ in requests:
+        if code not in c.items:
+            raise DomainError("decide.unknown_item", f"未知的处罚事项代码“{code}”", "item")
+    decisions = []
+    for code, facts in requests:
+        if not isinstance(facts, Mapping):
+            raise DomainError("decide.bad_facts", "事实应为 JSON 对象（键为事实名）", "facts")
+        for name in facts:
+            if not any(name in c.items[other].facts for other, _ in requests):
+                raise DomainError("decide.unknown_fact", f"所列事项都没有名为“{name}”的事实", f"facts.{name}")
+        own = {k: v for k, v in facts.items() if k in c.items[code].facts}
+        decisions.append(decide(code, own, violation_date, decision_date, jurisdiction, cat=cat))
     caps_applied: list[str] = []
     for cap in c.caps:
         members = [d for d in decisions if d.item in cap.items and d.fine is not None]
