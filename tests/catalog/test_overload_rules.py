@@ -97,3 +97,31 @@ def test_bad_region_and_date():
     with pytest.raises(DomainError) as e:
         overload_rules(None, date(2010, 1, 1))
     assert e.value.code == "catalog.no_version"
+
+
+def test_rounding_and_tolerance_parameters_from_an_overlay(data_copy):
+    """A province that counts part-tonnes upwards and deducts a WIM tolerance: both the
+    OverloadRules interface and decide() follow the parameters, and agree."""
+    from zhifa.catalog.engine import decide
+    from zhifa.catalog.overload import build_overload_rules
+    from zhifa.catalog.yamlload import load_catalog
+
+    d = data_copy()
+    (d / "overlays/370000-test.yaml").write_text(
+        'region: "370000"\nname: 测试省\nlevel: 省\nsource: 测试\n'
+        "parameters:\n  overload_part_tonne_rounding: ceil\n  wim_tolerance_kg: 100\n  wim_tolerance_pct: '2'\n",
+        encoding="utf-8",
+    )
+    cat = load_catalog(d)
+    rules = build_overload_rules(cat, "371300", D)
+    assert rules.rounding == "ceil"
+    assert rules.fine_for(1001, 49000) == ("fine", 1000)  # 2 started tonnes
+    # WIM: 52,000 kg measured → deduction 100 + 2 % of 52,000 = 1,140 kg → counted excess 1,860
+    assert rules.counted_over_kg(52000, 49000, wim=True) == 1860
+    facts = {"axles": 6, "vehicle_kind": "combination", "single_drive_axle": False, "gross_weight_kg": 52000}
+    wim = decide("overload.weight", {**facts, "measurement": "wim"}, D, D, "371300", cat=cat)
+    static = decide("overload.weight", facts, D, D, "371300", cat=cat)
+    assert wim.fine.proposed == rules.fine_for(1860, 49000)[1] == 1000
+    assert static.fine.proposed == rules.fine_for(3000, 49000)[1] == 1500
+    # the national default stays floor
+    assert build_overload_rules(cat, None, D).rounding == "floor"

@@ -69,6 +69,9 @@ class Condition:
     facts: tuple[str, ...]
     comparisons: tuple[Comparison, ...]
     fn: Fn
+    # the value when no fact at all is given (None for every ordinary condition); lets the
+    # engine skip evaluating a condition whose facts are all absent
+    if_none_given: bool | None = None
 
     def __call__(self, facts: Mapping[str, Any]) -> bool | None:
         v = self.fn(facts)
@@ -254,4 +257,11 @@ def compile_condition(source: str, known: Mapping[str, Any] | None = None) -> Co
         raise ConditionError(f"条件语法错误：{source!r}（{exc.msg}）") from None
     compiler = _Compiler(known)
     fn = compiler.compile(tree)
-    return Condition(source.strip(), tuple(compiler.facts), tuple(compiler.comparisons), fn)
+    empty = fn({})
+    return Condition(
+        source.strip(),
+        tuple(compiler.facts),
+        tuple(compiler.comparisons),
+        fn,
+        None if empty is None else bool(empty),
+    )

@@ -23,7 +23,6 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal, InvalidOperation
-from functools import lru_cache
 from typing import Any
 
 from zhifa.catalog.conditions import Condition, compile_condition
@@ -285,6 +284,12 @@ class _Compiled:
     general: tuple[_Exc, ...]
     caps: tuple[CapSpec, ...]
     xzcff37: Provision | None
+    # caches filled while deciding (keys are small tuples; values never change for a catalog)
+    region_entries: dict[tuple[str, str | None], tuple[_OverlayEntry, ...]] = field(default_factory=dict)
+    exc_lists: dict[tuple[str, tuple[str, ...]], tuple[_Exc, ...]] = field(default_factory=dict)
+    rules: dict[tuple[Any, ...], OverloadRules] = field(default_factory=dict)
+    laws: dict[tuple[Any, ...], _Law] = field(default_factory=dict)
+    skip_text: dict[tuple[Any, ...], tuple[str, tuple[Provision, ...], tuple[str, ...]]] = field(default_factory=dict)
 
 
 def _compile_exc(cat: Catalog, e: ExceptionSpec, known: Mapping[str, FactSpec]) -> _Exc:
@@ -468,7 +473,6 @@ class _Law:
     """The law for one item in one jurisdiction on one date."""
 
     version: _Version
-    date: date
     penalty: _Penalty
     overlay_entries: tuple[_OverlayEntry, ...]
     bounds: tuple[int, int] | None
@@ -485,15 +489,32 @@ def _version_on(ci: _Item, on: date) -> _Version | None:
 
 
 def _resolve(c: _Compiled, ci: _Item, v: _Version, region: str | None, on: date) -> _Law:
-    entries = tuple(e for e in ci.overlays if region_matches(e.region, region) and e.spec.in_force(on))
-    entries = tuple(sorted(entries, key=lambda e: len(region_stem(e.region))))
+    key = (ci.spec.code, region)
+    regional = c.region_entries.get(key)
+    if regional is None:
+        regional = tuple(
+            sorted(
+                (e for e in ci.overlays if region_matches(e.region, region)),
+                key=lambda e: len(region_stem(e.region)),
+            )
+        )
+        c.region_entries[key] = regional
+    entries = tuple(e for e in regional if e.spec.in_force(on)) if regional else ()
+    lkey = (ci.spec.code, region, v.spec.id, tuple(id(e) for e in entries))
+    law = c.laws.get(lkey)
+    if law is not None:
+        return law
     penalty = v.penalty
     replacement = None
     lo: int | None = None
     hi: int | None = None
     basis = list(v.basis)
+    seen = {p.id for p in basis}
     for e in entries:
-        basis.extend(p for p in e.provisions if p not in basis)
+        for p in e.provisions:
+            if p.id not in seen:
+                seen.add(p.id)
+                basis.append(p)
         if e.penalty is not None:
             penalty = e.penalty
             replacement = e
@@ -502,22 +523,17 @@ def _resolve(c: _Compiled, ci: _Item, v: _Version, region: str | None, on: date)
             hi = e.spec.bounds.max if hi is None else min(hi, e.spec.bounds.max)
     rules = None
     if penalty.spec.kind == "overload_weight":
-        rules = _rules_for(c.cat, region, on)
+        # the rules depend on the version, the overlay entries in force and the region's
+        # parameters, not on the day itself: cache on exactly those
+        rkey = (v.spec.id, tuple(e.spec.id for e in entries), tuple(o.region for o in c.cat.overlays_for(region)))
+        rules = c.rules.get(rkey)
+        if rules is None:
+            rules = build_overload_rules(c.cat, region, on)
+            c.rules[rkey] = rules
     bounds = (lo, hi) if lo is not None and hi is not None else None
-    return _Law(v, on, penalty, entries, bounds, tuple(basis), rules, replacement)
-
-
-@lru_cache(maxsize=4096)
-def _rules_cached(cat_id: int, region: str | None, on: date) -> OverloadRules:
-    return build_overload_rules(_RULES_CAT[cat_id], region, on)
-
-
-_RULES_CAT: dict[int, Catalog] = {}
-
-
-def _rules_for(cat: Catalog, region: str | None, on: date) -> OverloadRules:
-    _RULES_CAT[id(cat)] = cat
-    return _rules_cached(id(cat), region, on)
+    law = _Law(v, penalty, entries, bounds, tuple(basis), rules, replacement)
+    c.laws[lkey] = law
+    return law
 
 
 # --- statutory evaluation -----------------------------------------------------------------------
@@ -930,15 +946,20 @@ def _describe_key(k: tuple[int, int, int]) -> str:
     return f"罚款{k[2]}元至{k[1]}元"
 
 
-def _exceptions_for(c: _Compiled, ci: _Item, law: _Law) -> list[_Exc]:
-    excs: list[_Exc] = []
-    if ci.spec.general_exceptions:
-        excs.extend(c.general)
-    excs.extend(law.version.exceptions)
-    for e in law.overlay_entries:
-        excs.extend(e.exceptions)
-    excs.sort(key=lambda e: -e.spec.priority)
-    return excs
+def _exceptions_for(c: _Compiled, ci: _Item, law: _Law) -> tuple[_Exc, ...]:
+    key = (law.version.spec.id, tuple(e.spec.id for e in law.overlay_entries))
+    hit = c.exc_lists.get(key)
+    if hit is None:
+        excs: list[_Exc] = []
+        if ci.spec.general_exceptions:
+            excs.extend(c.general)
+        excs.extend(law.version.exceptions)
+        for e in law.overlay_entries:
+            excs.extend(e.exceptions)
+        excs.sort(key=lambda e: -e.spec.priority)
+        hit = tuple(excs)
+        c.exc_lists[key] = hit
+    return hit
 
 
 def _apply_lists_and_tiers(
@@ -970,7 +991,12 @@ def _apply_lists_and_tiers(
             in_force = e.in_force(vdate) or e.in_force(ddate)
         if not in_force:
             continue
-        r = e.when(values)
+        facts_needed = e.when.facts
+        if facts_needed and e.when.if_none_given is None and not any(f in values for f in facts_needed):
+            missing_all.update(facts_needed)
+            skipped.append((e, facts_needed))
+            continue
+        r = e.when.fn(values)
         if r is None:
             miss = e.when.missing(values)
             missing_all.update(miss)
@@ -991,10 +1017,12 @@ def _apply_lists_and_tiers(
             if es.list == "no_penalty":
                 break
     if skipped:
-        facts_spec = ci.facts
-        trace.append(
-            TraceStep(
-                "exception",
+        skey = (ci.spec.code, tuple((e.spec.id, tuple(miss)) for e, miss in skipped))
+        cached = c.skip_text.get(skey)
+        if cached is None:
+            facts_spec = ci.facts
+            all_missing = tuple(sorted({m for _, miss in skipped for m in miss}))
+            text = (
                 "以下情形因未提供所需事实而不适用："
                 + "、".join(
                     dict.fromkeys(
@@ -1003,12 +1031,12 @@ def _apply_lists_and_tiers(
                     )
                 )
                 + "；未提供："
-                + "、".join(f"{facts_spec[m].label}（{m}）" for m in sorted({m for _, miss in skipped for m in miss})),
-                tuple(dict.fromkeys(p for e, _ in skipped for p in e.provisions)),
-                applied=False,
-                missing=tuple(sorted({m for _, miss in skipped for m in miss})),
+                + "、".join(f"{facts_spec[m].label}（{m}）" for m in all_missing)
             )
-        )
+            cached = (text, tuple(dict.fromkeys(p for e, _ in skipped for p in e.provisions)), all_missing)
+            if len(c.skip_text) < 100_000:
+                c.skip_text[skey] = cached
+        trace.append(TraceStep("exception", cached[0], cached[1], applied=False, missing=cached[2]))
     d.facts_not_given = sorted(missing_all)
 
     def finish_no_penalty(label: str, list_entry: dict[str, Any], sanctions: list[str]) -> None:

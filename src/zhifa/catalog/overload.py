@@ -70,6 +70,10 @@ class FineBreakdown:
 
 
 def _units(portion_kg: Fraction | int, unit_kg: int, rounding: str) -> int:
+    if isinstance(portion_kg, int):
+        if portion_kg <= 0:
+            return 0
+        return -(-portion_kg // unit_kg) if rounding == "ceil" else portion_kg // unit_kg
     q = Fraction(portion_kg) / unit_kg
     if q <= 0:
         return 0

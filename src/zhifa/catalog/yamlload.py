@@ -16,6 +16,7 @@ from datetime import date
 from decimal import Decimal, InvalidOperation
 from functools import lru_cache
 from pathlib import Path
+from types import MappingProxyType
 from typing import Any
 
 import yaml
@@ -65,23 +66,34 @@ class Catalog:
     caps: list[CapSpec]
     files: list[str] = field(default_factory=list)
     item_files: dict[str, str] = field(default_factory=dict)
+    _overlay_cache: dict[str | None, list[OverlaySpec]] = field(default_factory=dict, repr=False)
+    _param_cache: dict[str | None, MappingProxyType] = field(default_factory=dict, repr=False)
 
     def overlays_for(self, region: str | None) -> list[OverlaySpec]:
-        """Overlays whose region contains ``region``, least specific first."""
-        if region is None:
-            return []
-        return [o for o in self.overlays if region_matches(o.region, region)]
+        """Overlays whose region contains ``region``, least specific first (cached)."""
+        hit = self._overlay_cache.get(region)
+        if hit is None:
+            hit = [] if region is None else [o for o in self.overlays if region_matches(o.region, region)]
+            self._overlay_cache[region] = hit
+        return hit
+
+    def params(self, region: str | None) -> MappingProxyType:
+        """All parameter values for ``region`` (most specific overlay wins), read-only, cached."""
+        hit = self._param_cache.get(region)
+        if hit is None:
+            values: dict[str, Any] = {}
+            for name, spec in self.parameters.items():
+                value = spec.default
+                for overlay in self.overlays_for(region):
+                    if name in overlay.parameters:
+                        value = overlay.parameters[name]
+                values[name] = _coerce_param(spec, value)
+            hit = MappingProxyType(values)
+            self._param_cache[region] = hit
+        return hit
 
     def param(self, name: str, region: str | None) -> Any:
-        spec = self.parameters[name]
-        value = spec.default
-        for overlay in self.overlays_for(region):
-            if name in overlay.parameters:
-                value = overlay.parameters[name]
-        return _coerce_param(spec, value)
-
-    def params(self, region: str | None) -> dict[str, Any]:
-        return {name: self.param(name, region) for name in self.parameters}
+        return self.params(region)[name]
 
     def provision(self, pid: str) -> Provision:
         return self.provisions[pid]
