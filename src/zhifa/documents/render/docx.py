@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import struct
 import zipfile
 from datetime import date, datetime
 from functools import lru_cache
@@ -54,7 +55,7 @@ def _borders(table) -> None:
     tbl_pr.append(borders)
 
 
-def _add_table(doc, block: Block, anchor) -> None:
+def _add_table(doc, block: Block, anchor, style_id) -> None:
     ncols = sum(c.colspan for c in block.rows[0])
     table = doc.add_table(rows=0, cols=ncols)
     anchor.addprevious(table._tbl)
@@ -71,10 +72,10 @@ def _add_table(doc, block: Block, anchor) -> None:
             if cell.colspan > 1:
                 target = target.merge(r.cells[col + cell.colspan - 1])
             p = target.paragraphs[0]
-            p.style = "ZF Table Label" if cell.label else "ZF Table"
+            p._p.style = style_id("ZF Table Label" if cell.label else "ZF Table")
             p.add_run(cell.text)
             for _ in range(max(0, cell.min_lines - 1)):
-                target.add_paragraph("", style="ZF Table")
+                target.add_paragraph("")._p.style = style_id("ZF Table")
             if cell.align == "center":
                 p.alignment = 1
             col += cell.colspan
@@ -96,15 +97,23 @@ def _fill(doc, model: DocumentModel) -> None:
     if marker is None:
         raise ValueError(f"DOCX template has no {BODY_MARKER} paragraph")
     anchor = marker._p
+    # resolve style ids once: python-docx looks a style name up by scanning every style
+    ids: dict[str, str] = {}
+
+    def style_id(name: str) -> str:
+        if name not in ids:
+            ids[name] = doc.styles[name].style_id
+        return ids[name]
 
     def add(text: str, style: str):
-        p = doc.add_paragraph(text, style=style)
+        p = doc.add_paragraph(text)
+        p._p.style = style_id(style)
         anchor.addprevious(p._p)
         return p
 
     for b in model.blocks:
         if b.kind == "table":
-            _add_table(doc, b, anchor)
+            _add_table(doc, b, anchor, style_id)
         elif b.kind == "sign":
             first = True
             for line in b.lines:
@@ -119,17 +128,30 @@ def _fill(doc, model: DocumentModel) -> None:
 
 
 def _normalise_zip(data: bytes, when: date | None) -> bytes:
-    """Fixed timestamps inside the zip so the same document gives the same bytes."""
-    stamp = (*(when or date(2020, 1, 1)).timetuple()[:3], 0, 0, 0)
-    src = zipfile.ZipFile(io.BytesIO(data))
-    out = io.BytesIO()
-    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
-        for info in src.infolist():
-            new = zipfile.ZipInfo(info.filename, date_time=stamp)
-            new.compress_type = zipfile.ZIP_DEFLATED
-            new.external_attr = info.external_attr
-            dst.writestr(new, src.read(info.filename))
-    return out.getvalue()
+    """Fixed timestamps inside the zip so the same document gives the same bytes.
+
+    The DOS date/time fields of every local header and central-directory entry are patched in
+    place (contents and CRCs are unchanged), which avoids compressing the package twice."""
+    day = when or date(2020, 1, 1)
+    dos_date = ((day.year - 1980) << 9) | (day.month << 5) | day.day
+    stamp = struct.pack("<HH", 0, dos_date)
+    buf = bytearray(data)
+    with zipfile.ZipFile(io.BytesIO(data)) as z:
+        infos = z.infolist()
+        start_dir = z.start_dir  # type: ignore[attr-defined]
+    for info in infos:
+        off = info.header_offset
+        if buf[off : off + 4] != b"PK\x03\x04":
+            raise ValueError("unexpected zip layout")
+        buf[off + 10 : off + 14] = stamp
+    pos = start_dir
+    for _ in infos:
+        if buf[pos : pos + 4] != b"PK\x01\x02":
+            raise ValueError("unexpected zip central directory")
+        buf[pos + 12 : pos + 16] = stamp
+        name_len, extra_len, comment_len = struct.unpack("<HHH", buf[pos + 28 : pos + 34])
+        pos += 46 + name_len + extra_len + comment_len
+    return bytes(buf)
 
 
 def render_docx(

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import jinja2
 
-from .fonts import LETTER_SPACING_PT, LINE_PT, PAGE, ROLES
+from .fonts import LETTER_SPACING_PT, LINE_PT, PAGE, ROLES, cached_faces
 from .model import DocumentModel
 from .qr import qr_png_data_uri
 
@@ -28,9 +28,14 @@ def _env() -> jinja2.Environment:
 @lru_cache(maxsize=1)
 def page_css() -> str:
     env = jinja2.Environment(loader=jinja2.FileSystemLoader(str(TEMPLATES)), autoescape=False)  # noqa: S701 - CSS
-    return env.get_template("gbt9704.css").render(
+    faces = cached_faces()
+    font_faces = "".join(
+        f'@font-face {{ font-family: "{family}"; font-weight: {weight}; src: url("{path.as_uri()}"); }}\n'
+        for family, weight, path in {v[0]: v for v in faces.values()}.values()
+    )
+    return font_faces + env.get_template("gbt9704.css").render(
         P=PAGE,
-        F={k: r.css_family for k, r in ROLES.items()},
+        F={k: r.css_family_with(cached=k in faces) for k, r in ROLES.items()},
         LINE_PT=LINE_PT,
         LETTER_SPACING=LETTER_SPACING_PT,
         TITLE_WEIGHT=ROLES["title"].weight,
