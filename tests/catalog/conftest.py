@@ -26,3 +26,11 @@ def edit(path: Path, old: str, new: str) -> None:
     text = path.read_text(encoding="utf-8")
     assert old in text, f"{old!r} not in {path.name}"
     path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+def pytest_ignore_collect(collection_path, config):
+    """The web tests need pytest-django and the database; the pure tests run without them
+    (``pytest tests/catalog -p no:django --confcutdir=tests/catalog``)."""
+    if collection_path.name == "test_web.py" and not config.pluginmanager.hasplugin("django"):
+        return True
+    return None

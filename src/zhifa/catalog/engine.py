@@ -140,6 +140,7 @@ class Decision:
     benchmark: str | None = None
     tier: str | None = None
     alternative_fine: tuple[int, int] | None = None
+    fact_labels: Mapping[str, str] = field(default_factory=dict)
 
     @property
     def outcome_label(self) -> str:
@@ -171,6 +172,7 @@ class Decision:
             "basis": [p.as_dict(with_text=True) for p in self.basis],
             "facts": {k: _jsonable(v) for k, v in self.facts.items()},
             "facts_not_given": list(self.facts_not_given),
+            "facts_not_given_labels": [self.fact_labels.get(n, n) for n in self.facts_not_given],
             "violation_date": self.violation_date.isoformat(),
             "decision_date": self.decision_date.isoformat(),
             "jurisdiction": self.jurisdiction,
@@ -271,6 +273,7 @@ class _OverlayEntry:
 class _Item:
     spec: ItemSpec
     facts: dict[str, FactSpec]
+    labels: dict[str, str]
     required: tuple[tuple[str, Condition | None], ...]
     absent_as: tuple[tuple[str, Any], ...]
     versions: tuple[_Version, ...]
@@ -290,6 +293,7 @@ class _Compiled:
     rules: dict[tuple[Any, ...], OverloadRules] = field(default_factory=dict)
     laws: dict[tuple[Any, ...], _Law] = field(default_factory=dict)
     skip_text: dict[tuple[Any, ...], tuple[str, tuple[Provision, ...], tuple[str, ...]]] = field(default_factory=dict)
+    general_ids: frozenset[str] = frozenset()
 
 
 def _compile_exc(cat: Catalog, e: ExceptionSpec, known: Mapping[str, FactSpec]) -> _Exc:
@@ -363,8 +367,23 @@ def _compile(cat: Catalog) -> _Compiled:
                 required.append((f.name, compile_condition(f.required, known)))
             if f.absent_as is not None:
                 absent.append((f.name, f.absent_as))
-        items[code] = _Item(spec, dict(known), tuple(required), tuple(absent), tuple(versions), tuple(overlays))
-    return _Compiled(cat, items, general, tuple(cat.caps), cat.provisions.get("XZCFF-37"))
+        items[code] = _Item(
+            spec,
+            dict(known),
+            {n: f.label for n, f in known.items()},
+            tuple(required),
+            tuple(absent),
+            tuple(versions),
+            tuple(overlays),
+        )
+    return _Compiled(
+        cat,
+        items,
+        general,
+        tuple(cat.caps),
+        cat.provisions.get("XZCFF-37"),
+        general_ids=frozenset(e.spec.id for e in general),
+    )
 
 
 _COMPILED: dict[int, _Compiled] = {}
@@ -904,6 +923,7 @@ def decide(
         jurisdiction=region,
         catalog_version=cat.version,
         warnings=warnings,
+        fact_labels=ci.labels,
     )
     if spec.status == "unconfirmed":
         warnings.append("本事项的法律依据（条号或幅度）未经核实，幅度来自辖区参数，请核对现行规章")
@@ -926,6 +946,12 @@ def _same_rules(a: OverloadRules | None, b: OverloadRules | None) -> bool:
         b.cap_yuan,
         b.tolerance_kg,
     )
+
+
+def _show_value(spec: FactSpec, v: Any) -> str:
+    if spec.value_labels and isinstance(v, str):
+        return spec.value_labels.get(v, v)
+    return _show(v)
 
 
 def _show(v: Any) -> str:
@@ -1016,6 +1042,38 @@ def _apply_lists_and_tiers(
             )
             if es.list == "no_penalty":
                 break
+        elif es.id not in c.general_ids:
+            given = "，".join(
+                f"{ci.facts[f].label}：{_show_value(ci.facts[f], values[f])}" for f in e.when.facts if f in values
+            )
+            trace.append(
+                TraceStep(
+                    "exception",
+                    f"不符合{LISTS[es.list]}情形“{es.label}”（{given}）",
+                    e.provisions,
+                    e.when.source,
+                    _fmt_facts(e.when.facts, values),
+                    False,
+                )
+            )
+    general_ids = c.general_ids
+    for e, miss in skipped:
+        if e.spec.id in general_ids:
+            continue
+        trace.append(
+            TraceStep(
+                "exception",
+                f"{LISTS[e.spec.list]}情形“{e.spec.label}”：未提供"
+                + "、".join(f"“{ci.facts[m].label}”" for m in miss)
+                + "，条件不能全部确认，不适用",
+                e.provisions,
+                e.when.source,
+                _fmt_facts(e.when.facts, values),
+                False,
+                tuple(miss),
+            )
+        )
+    skipped = [(e, miss) for e, miss in skipped if e.spec.id in general_ids]
     if skipped:
         skey = (ci.spec.code, tuple((e.spec.id, tuple(miss)) for e, miss in skipped))
         cached = c.skip_text.get(skey)
