@@ -116,3 +116,38 @@ def test_bad_condition_is_refused(data_copy):
     with pytest.raises(CatalogError) as info:
         load_catalog(d)
     assert info.value.code == "catalog.bad_condition"
+
+
+CITY = """region: "411300"
+name: 南阳市
+level: 市
+source: 测试用市级裁量规定
+items:
+  overload.checkpoint_disruption:
+    - id: nanyang.checkpoint
+      effective_from: 2020-01-01
+      provisions: [HNCX-27]
+      bounds: {min: %s, max: %s}
+"""
+
+
+def test_city_overlay_narrows_the_province_further(data_copy):
+    from zhifa.catalog.engine import decide
+
+    d = data_copy()
+    (d / "overlays/411300-nanyang.yaml").write_text(CITY % (15000, 25000), encoding="utf-8")
+    cat = load_catalog(d)
+    county = decide("overload.checkpoint_disruption", {}, "2025-03-01", None, "411321", cat=cat)
+    assert (county.fine.min, county.fine.max) == (15000, 25000)
+    other_city = decide("overload.checkpoint_disruption", {}, "2025-03-01", None, "410100", cat=cat)
+    assert (other_city.fine.min, other_city.fine.max) == (10000, 30000)
+    assert run_check(d).problems == []
+
+
+def test_city_overlay_may_not_widen_the_province(data_copy):
+    d = data_copy()
+    # within the national ≤30000 but below Henan's 1万 floor (河南条例第二十七条)
+    (d / "overlays/411300-nanyang.yaml").write_text(CITY % (5000, 30000), encoding="utf-8")
+    with pytest.raises(CatalogError) as info:
+        load_catalog(d)
+    assert info.value.code == "catalog.overlay_widens" and "河南省" in info.value.message

@@ -27,7 +27,15 @@ from typing import Any
 
 from zhifa.catalog.conditions import Condition, compile_condition
 from zhifa.catalog.schema import BenchmarkSpec, FactSpec, ItemSpec, PenaltySpec, VersionSpec
-from zhifa.catalog.yamlload import Catalog, CatalogError, bracket_bounds, known_facts, load_catalog, overlay_widening
+from zhifa.catalog.yamlload import (
+    Catalog,
+    CatalogError,
+    bracket_bounds,
+    known_facts,
+    load_catalog,
+    overlay_stack_problems,
+    overlay_widening,
+)
 
 MAX_PROBES = 4096
 
@@ -248,6 +256,7 @@ def check_catalog(cat: Catalog) -> Report:
                         _check_brackets(
                             item, v, entry.replace_penalty, known, f"{overlay.name} 叠加 {entry.id}", report
                         )
+    report.problems.extend(overlay_stack_problems(cat.overlays))
     for pname, spec in cat.parameters.items():
         if spec.status == "unconfirmed":
             report.notes.append(f"参数 {pname} 默认值 {spec.default!r}（未核实的事项作为参数）：{spec.label}")

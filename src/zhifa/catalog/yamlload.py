@@ -437,6 +437,33 @@ def overlay_widening(
     return problems
 
 
+def overlay_stack_problems(overlays: list[OverlaySpec]) -> list[str]:
+    """A city or county overlay may only narrow what its province (or city) already set."""
+    problems: list[str] = []
+    for child in overlays:
+        for parent in overlays:
+            if parent is child or not region_stem(child.region).startswith(region_stem(parent.region)):
+                continue
+            if len(region_stem(parent.region)) >= len(region_stem(child.region)):
+                continue
+            for code, entries in child.items.items():
+                for ce in entries:
+                    if ce.bounds is None:
+                        continue
+                    for pe in parent.items.get(code, []):
+                        if pe.bounds is None:
+                            continue
+                        overlap = (pe.effective_to is None or ce.effective_from <= pe.effective_to) and (
+                            ce.effective_to is None or pe.effective_from <= ce.effective_to
+                        )
+                        if overlap and (ce.bounds.min < pe.bounds.min or ce.bounds.max > pe.bounds.max):
+                            problems.append(
+                                f"{child.name}（{child.region}）对事项 {code} 的幅度 {ce.bounds.min}–{ce.bounds.max} 元"
+                                f"超出了{parent.name}（{parent.region}）规定的 {pe.bounds.min}–{pe.bounds.max} 元"
+                            )
+    return problems
+
+
 # --- the loader ---------------------------------------------------------------------------
 
 
@@ -510,6 +537,9 @@ def load_catalog(data_dir: Path | str | None = None) -> Catalog:
                 raise _err("catalog.overlay_widens", "地方叠加层不得放宽法定处罚幅度：" + "；".join(problems), where)
         overlays.append(overlay)
     overlays.sort(key=lambda o: len(region_stem(o.region)))
+    stacked = overlay_stack_problems(overlays)
+    if stacked:
+        raise _err("catalog.overlay_widens", "下级叠加层不得放宽上级叠加层的幅度：" + "；".join(stacked), "overlays")
 
     caps_raw = _read_yaml(d / "caps.yaml") or {}
     caps = [_validate(CapSpec, c, "caps.yaml") for c in caps_raw.get("caps", [])]
