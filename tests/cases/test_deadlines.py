@@ -226,6 +226,13 @@ class TestCountdown:
         after = dl.countdown(result, d("2025-10-20"))
         assert after.passed and not after.overdue
 
+    def test_a_partys_window_expires_but_is_never_overdue(self):
+        result = dl.compute("statement", d("2025-09-26"))  # the party's window (陈述申辩)
+        after = dl.countdown(result, d("2025-10-20"))
+        assert after.passed and not after.overdue
+        assert not dl.agency_obligation("payment") and not dl.agency_obligation("demand_wait")
+        assert dl.agency_obligation("decision") and dl.agency_obligation("preservation")
+
 
 def test_table_is_sound():
     codes = [r.code for r in dl.RULES]

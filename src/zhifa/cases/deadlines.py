@@ -64,6 +64,9 @@ class DeadlineRule:
     suspendable: bool = False  # suspended periods (中止) are excluded
     counting_basis: str = ""  # the article that makes the days working days
     note: str = ""
+    # a window for the party (statement, hearing request, payment, remedies): once it has passed the
+    # agency may take the next step; it is "expired", never "overdue" for the agency
+    party_acts: bool = False
 
     @property
     def counting(self) -> Counting:
@@ -93,6 +96,7 @@ RULES: tuple[DeadlineRule, ...] = (
         basis=f"{XZCFF}第六十四条第一款第（一）项",
         start_event="行政处罚告知书送达之日",
         counting_basis=WORKING_DAY_BASIS,
+        party_acts=True,
     ),
     DeadlineRule(
         code="hearing_notice",
@@ -115,6 +119,7 @@ RULES: tuple[DeadlineRule, ...] = (
         configurable=True,
         counting_basis=WORKING_DAY_BASIS,
         note="法律未规定天数，由告知书载明；默认五个工作日（与听证申请期限一致），可按辖区配置",
+        party_acts=True,
     ),
     DeadlineRule(
         code="decision",
@@ -144,6 +149,7 @@ RULES: tuple[DeadlineRule, ...] = (
         basis=f"{XZCFF}第六十七条第三款",
         start_event="当事人收到行政处罚决定书之日",
         note="逾期每日按罚款数额的百分之三加处罚款（第七十二条第一款第（一）项）",
+        party_acts=True,
     ),
     DeadlineRule(
         code="preservation",
@@ -203,6 +209,7 @@ RULES: tuple[DeadlineRule, ...] = (
         unit=Unit.DAYS,
         basis="《中华人民共和国行政复议法》第二十条第一款",
         start_event="当事人知道或者应当知道该行政行为之日（一般为送达之日）",
+        party_acts=True,
     ),
     DeadlineRule(
         code="litigation_period",
@@ -211,6 +218,7 @@ RULES: tuple[DeadlineRule, ...] = (
         unit=Unit.MONTHS,
         basis="《中华人民共和国行政诉讼法》第四十六条第一款",
         start_event="当事人知道或者应当知道作出行政行为之日（一般为送达之日）",
+        party_acts=True,
     ),
     DeadlineRule(
         code="court_application",
@@ -295,7 +303,7 @@ class Countdown:
     days_left: int
     working_days_left: int | None
     passed: bool  # today is after ``due``
-    overdue: bool  # passed, and the rule is one that must be met (not a waiting period)
+    overdue: bool  # passed, and the rule is one the agency must meet (not a waiting period or a party's window)
 
 
 def get_rule(code: str) -> DeadlineRule:
@@ -422,12 +430,20 @@ def countdown(result: DeadlineResult, today: date, calendar: WorkingCalendar | N
         cal = calendar if calendar is not None else WorkingCalendar()
         working_left = cal.working_days_between(today, result.due)
     passed = today > result.due
+    rule = RULES_BY_CODE.get(result.rule)
+    party_window = rule is not None and rule.party_acts
     return Countdown(
         days_left=days_left,
         working_days_left=working_left,
         passed=passed,
-        overdue=passed and result.direction is not Direction.WAIT,
+        overdue=passed and result.direction is not Direction.WAIT and not party_window,
     )
+
+
+def agency_obligation(rule_code: str) -> bool:
+    """True for deadlines the agency itself must meet (they can be overdue)."""
+    rule = get_rule(rule_code)
+    return rule.direction is not Direction.WAIT and not rule.party_acts
 
 
 def court_application_window(

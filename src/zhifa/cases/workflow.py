@@ -1340,6 +1340,24 @@ def _spec(action: Action | str) -> _Spec:
         raise _err("case.unknown_action", f"未知的操作：{action}", "action") from None
 
 
+def check_licence(licence: Licence | None, today: date) -> None:
+    """The acting officer's 执法证 must be valid on ``today`` (enforcement acts, 第42条)."""
+    if licence is None:
+        raise _err("officer.licence_missing", "您未持有行政执法证件，不能实施执法行为", "actor")
+    if today > licence.valid_to:
+        raise _err(
+            "officer.licence_expired",
+            f"您的执法证（{licence.number}）已于{licence.valid_to.isoformat()}到期",
+            "actor",
+        )
+    if today < licence.valid_from:
+        raise _err(
+            "officer.licence_not_yet_valid",
+            f"您的执法证（{licence.number}）自{licence.valid_from.isoformat()}起有效",
+            "actor",
+        )
+
+
 def _check_actor_and_state(spec: _Spec, ctx: _Ctx) -> None:
     """Guards that depend only on the case, the actor and the day (not on the parameters)."""
     case, actor = ctx.case, ctx.actor
@@ -1361,21 +1379,7 @@ def _check_actor_and_state(spec: _Spec, ctx: _Ctx) -> None:
         needed = "或".join(ROLE_LABELS[r] for r in sorted(spec.roles))
         raise _err("case.role_required", f"该操作需要{needed}权限")
     if spec.officer_act:
-        licence = actor.licence
-        if licence is None:
-            raise _err("officer.licence_missing", "您未持有行政执法证件，不能实施执法行为", "actor")
-        if ctx.today > licence.valid_to:
-            raise _err(
-                "officer.licence_expired",
-                f"您的执法证（{licence.number}）已于{licence.valid_to.isoformat()}到期",
-                "actor",
-            )
-        if ctx.today < licence.valid_from:
-            raise _err(
-                "officer.licence_not_yet_valid",
-                f"您的执法证（{licence.number}）自{licence.valid_from.isoformat()}起有效",
-                "actor",
-            )
+        check_licence(actor.licence, ctx.today)
         if actor.officer_id not in {o.officer_id for o in case.officers}:
             raise _err("case.not_assigned", "您不是本案的承办执法人员", "actor")
     for guard in spec.pre:
