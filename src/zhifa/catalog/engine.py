@@ -714,7 +714,14 @@ def _statutory_overload(ci: _Item, law: _Law, values: Mapping[str, Any], stat: _
             f"车货总质量{gross}千克超过可信上限{rules.implausible_gross_kg}千克，请核查称重数据",
             "facts.gross_weight_kg",
         )
-    limit = rules.limit_kg(axles, kind, single)
+    limit, adjustments = rules.adjusted_limit_kg(
+        axles,
+        kind,
+        single,
+        single_tyre_axles=values.get("single_tyre_axles") or 0,
+        drive_axle_air_suspension=values.get("drive_axle_air_suspension"),
+        semitrailer_axle_spacing_mm=values.get("semitrailer_axle_spacing_mm"),
+    )
     kind_label = "汽车列车" if kind == "combination" else "货车"
     if limit is None:
         raise DomainError(
@@ -733,6 +740,8 @@ def _statutory_overload(ci: _Item, law: _Law, values: Mapping[str, Any], stat: _
         measured += f"（动态称重，扣除计量允差{deduction}千克）"
     elif "measurement" not in values:
         measured += "（未提供称重方式，不扣除动态称重允差）"
+    if adjustments:
+        desc += "（" + "；".join(adjustments) + "）"
     steps.append(
         TraceStep(
             "violation",

@@ -106,6 +106,11 @@ class OverloadRules:
     bands: tuple[Band, ...]
     provisions: tuple[ProvisionRef, ...]
     catalog_version: str
+    single_tyre_deduction_kg: int = 3000
+    air_suspension_bonus_kg: int = 1000
+    air_suspension_axles: tuple[int, ...] = (3, 4)
+    articulated4_air_limit_kg: int = 37000
+    articulated4_min_spacing_mm: int = 1800
 
     # -- limits ------------------------------------------------------------------------
     def limit_kg(self, axles: int, vehicle_kind: str, single_drive_axle: bool | None = None) -> int | None:
@@ -122,6 +127,46 @@ class OverloadRules:
             if row.single_drive_axle == single_drive_axle:
                 return row.limit_kg
         return None
+
+    def adjusted_limit_kg(
+        self,
+        axles: int,
+        vehicle_kind: str,
+        single_drive_axle: bool | None = None,
+        *,
+        single_tyre_axles: int = 0,
+        drive_axle_air_suspension: bool | None = None,
+        semitrailer_axle_spacing_mm: int | None = None,
+    ) -> tuple[int | None, tuple[str, ...]]:
+        """The limit after the adjustments of 超限规定 第三条第二款 and the 2016 认定标准 notes:
+        (limit or None, the adjustments applied in words). Without the optional facts this is
+        :meth:`limit_kg`."""
+        base = self.limit_kg(axles, vehicle_kind, single_drive_axle)
+        if base is None:
+            return None, ()
+        notes: list[str] = []
+        limit = base
+        if drive_axle_air_suspension:
+            if vehicle_kind == "truck" and axles in self.air_suspension_axles:
+                limit += self.air_suspension_bonus_kg
+                notes.append(f"驱动轴双轮胎并装备空气悬架的{axles}轴货车，限值增加{self.air_suspension_bonus_kg}千克")
+            elif (
+                vehicle_kind == "combination"
+                and axles == 4
+                and semitrailer_axle_spacing_mm is not None
+                and semitrailer_axle_spacing_mm >= self.articulated4_min_spacing_mm
+                and self.articulated4_air_limit_kg > limit
+            ):
+                limit = self.articulated4_air_limit_kg
+                notes.append(
+                    f"驱动轴双轮胎并装备空气悬架、半挂车轴距不小于{self.articulated4_min_spacing_mm}毫米的4轴铰接列车，"
+                    f"限值为{self.articulated4_air_limit_kg}千克"
+                )
+        if single_tyre_axles:
+            cut = single_tyre_axles * self.single_tyre_deduction_kg
+            limit -= cut
+            notes.append(f"{single_tyre_axles}个非驱动轴为单轮胎，限值减少{cut}千克")
+        return max(limit, 0), tuple(notes)
 
     def tolerance_for(self, gross_kg: int) -> int:
         """WIM measurement deduction in kg (jurisdiction parameters; default 0)."""
@@ -238,6 +283,11 @@ def build_overload_rules(cat: Catalog, region: str | None, on_date: date) -> Ove
             if entry.replace_penalty is not None and entry.replace_penalty.overload is not None:
                 spec = entry.replace_penalty.overload
     assert spec is not None
+    base_spec = version.penalty.overload  # limits and adjustments are national standards
+    assert base_spec is not None
+    adj = base_spec.adjustments
+    if adj is not None:
+        provision_ids.extend(adj.provisions)
     provision_ids.extend(spec.schedule_provisions)
     seen: dict[str, ProvisionRef] = {}
     for pid in provision_ids:
@@ -250,11 +300,13 @@ def build_overload_rules(cat: Catalog, region: str | None, on_date: date) -> Ove
         item_version=version.id,
         overlays=tuple(overlay_ids),
         scheme=sched.scheme,
-        limits_table=tuple(LimitRow(r.axles, r.vehicle_kind, r.single_drive_axle, r.limit_kg) for r in spec.limits),
-        max_axles_class=spec.max_axles_class,
-        height_mm=spec.dimensions_mm["height"],
-        width_mm=spec.dimensions_mm["width"],
-        length_mm=spec.dimensions_mm["length"],
+        limits_table=tuple(
+            LimitRow(r.axles, r.vehicle_kind, r.single_drive_axle, r.limit_kg) for r in base_spec.limits
+        ),
+        max_axles_class=base_spec.max_axles_class,
+        height_mm=base_spec.dimensions_mm["height"],
+        width_mm=base_spec.dimensions_mm["width"],
+        length_mm=base_spec.dimensions_mm["length"],
         tolerance_kg=cat.param("wim_tolerance_kg", region),
         tolerance_pct=cat.param("wim_tolerance_pct", region),
         implausible_gross_kg=cat.param("implausible_gross_kg", region),
@@ -267,6 +319,17 @@ def build_overload_rules(cat: Catalog, region: str | None, on_date: date) -> Ove
         bands=tuple(Band(b.from_pct, b.to_pct, b.yuan_per_unit) for b in sched.bands),
         provisions=tuple(seen.values()),
         catalog_version=cat.version,
+        **(
+            {
+                "single_tyre_deduction_kg": adj.single_tyre_deduction_kg,
+                "air_suspension_bonus_kg": adj.air_suspension_bonus_kg,
+                "air_suspension_axles": tuple(adj.air_suspension_axles),
+                "articulated4_air_limit_kg": adj.articulated4_air_limit_kg,
+                "articulated4_min_spacing_mm": adj.articulated4_min_spacing_mm,
+            }
+            if adj is not None
+            else {}
+        ),
     )
 
 

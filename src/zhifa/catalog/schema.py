@@ -282,10 +282,23 @@ class LimitRowSpec(_Model):
     limit_kg: int
 
 
+class LimitAdjustmentsSpec(_Model):
+    """Adjustments of the gross limit (超限规定 第三条第二款; 2016《公路货运车辆超限超载认定标准》备注)."""
+
+    single_tyre_deduction_kg: int  # per non-drive axle with single tyres each side
+    air_suspension_bonus_kg: int  # drive axle dual tyres + air suspension, trucks of these axle counts
+    air_suspension_axles: list[int]
+    articulated4_air_limit_kg: int  # 4-axle articulated, air suspension, semitrailer axle spacing ≥ …
+    articulated4_min_spacing_mm: int
+    provisions: list[str]
+    source: str
+
+
 class OverloadSpec(_Model):
     limits: list[LimitRowSpec]
     max_axles_class: int = 6
     dimensions_mm: dict[str, int]
+    adjustments: LimitAdjustmentsSpec | None = None
     schedule: OverloadScheduleSpec
     schedule_provisions: list[str]
 
