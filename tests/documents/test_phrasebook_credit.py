@@ -136,8 +136,8 @@ def test_no_penalty_has_no_publicity():
 
 def test_risk_notice_uses_item_prefix_then_scenario():
     n = risk_notice_for(samples.offsite_overload())
-    assert n.violation is not None and n.violation.key == "CX-43"
+    assert n.violation is not None and n.violation.key == "overload."
     assert n.sector.key == "freight"
     h = risk_notice_for(samples.highway_admin())
-    assert h.violation is not None and h.violation.key == "GLF-76"
+    assert h.violation is not None and h.violation.key == "highway.excavation"
     assert h.sector.key == "highway_user"

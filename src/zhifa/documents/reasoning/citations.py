@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from typing import Any
 
@@ -31,13 +31,24 @@ LAW_VERSION_BEFORE_RE = re.compile(r"(?P<ver>\d{4})\s*年\s*(?:修订|修正)?\s
 _SENTENCE_BREAK = re.compile(r"[。；;\n！？]")
 
 
+_TITLE_YEAR = re.compile(r"（\s*(\d{4})\s*年?\s*(?:修订|修正|版|文本)?\s*）$")
+
+
 def norm_law_title(title: str) -> str:
-    """Comparable law title: no 《》, no 中华人民共和国 prefix, ASCII brackets, no spaces."""
+    """Comparable law title: no 《》, no 中华人民共和国 prefix, ASCII brackets, no spaces, no
+    version suffix (``道路运输条例（2023年修订）`` → ``道路运输条例``; see :func:`title_version`)."""
     t = title.strip().strip("《》")
     t = t.replace("(", "（").replace(")", "）").replace(" ", "").replace("\u3000", "")
     if t.startswith("中华人民共和国"):
         t = t[len("中华人民共和国") :]
-    return t
+    return _TITLE_YEAR.sub("", t)
+
+
+def title_version(title: str) -> str:
+    """The year a title carries as its version suffix (``（2022年修订）`` → ``2022``), or ""."""
+    t = title.strip().strip("《》").replace("(", "（").replace(")", "）").replace(" ", "")
+    m = _TITLE_YEAR.search(t)
+    return m.group(1) if m else ""
 
 
 def parse_article_label(label: str) -> tuple[int, int | None, int | None] | None:
@@ -90,7 +101,7 @@ def parse_citations(text: str) -> list[Citation]:
         if current is not None and _SENTENCE_BREAK.search(text, current[3], pos):
             current = None
         if kind == "law":
-            version = m.group("ver") or ""
+            version = m.group("ver") or title_version(m.group("title"))
             if not version:
                 before = LAW_VERSION_BEFORE_RE.search(text[max(0, pos - 12) : pos])
                 if before:
@@ -141,9 +152,16 @@ class CitableEntry:
     paragraph: int | None = None
     item: int | None = None
     version: str = ""
+    effective_from: date | None = None
+    effective_to: date | None = None
 
-    def matches(self, c: Citation) -> bool:
-        if self.law != c.law or self.article != c.article:
+    def in_force(self, day: date) -> bool:
+        if self.effective_from and day < self.effective_from:
+            return False
+        return not (self.effective_to and day > self.effective_to)
+
+    def matches(self, c: Citation, law: str | None = None) -> bool:
+        if self.law != (law if law is not None else c.law) or self.article != c.article:
             return False
         if self.paragraph is not None and c.paragraph is not None and self.paragraph != c.paragraph:
             return False
@@ -158,13 +176,29 @@ class CitableProvisions:
         entries: Iterable[CitableEntry],
         laws: Iterable[LawRecord] = (),
         catalog_version: str = "",
+        aliases: Mapping[str, str] | None = None,
     ) -> None:
-        self.entries = tuple(entries)
+        # aliases: short title → full title (《行政处罚法》 → 中华人民共和国行政处罚法 …)
+        self.aliases = {norm_law_title(k): norm_law_title(v) for k, v in (aliases or {}).items()}
+        self.entries = tuple(replace(e, law=self.canonical(e.law)) for e in entries)
         self.laws = tuple(laws)
         self.catalog_version = catalog_version
         self._by_law: dict[str, list[CitableEntry]] = {}
         for e in self.entries:
             self._by_law.setdefault(e.law, []).append(e)
+
+    def extended(self, entries: Iterable[CitableEntry]) -> CitableProvisions:
+        """The same set plus ``entries`` (laws, aliases and version unchanged)."""
+        out = CitableProvisions((), self.laws, self.catalog_version)
+        out.aliases = dict(self.aliases)
+        out.entries = (*self.entries, *(replace(e, law=self.canonical(e.law)) for e in entries))
+        for e in out.entries:
+            out._by_law.setdefault(e.law, []).append(e)
+        return out
+
+    def canonical(self, law: str) -> str:
+        key = norm_law_title(law) if law else law
+        return self.aliases.get(key, key)
 
     @classmethod
     def from_records(
@@ -201,6 +235,46 @@ class CitableProvisions:
         return cls(entries, records, catalog_version)
 
     @classmethod
+    def from_catalog(cls, cat: Any) -> CitableProvisions:
+        """From a loaded catalog (``zhifa.catalog.yamlload.catalog()``), read by attribute: every
+        provision of the catalog version, every law with its effective dates, and the short
+        titles the catalog prints (《行政处罚法》) as aliases of the full ones."""
+        entries = []
+        aliases: dict[str, str] = {}
+        for p in getattr(cat, "provisions", {}).values():
+            if getattr(p, "article", None) is None:
+                continue
+            entries.append(
+                CitableEntry(
+                    norm_law_title(p.law),
+                    int(p.article),
+                    p.paragraph,
+                    p.item,
+                    "",
+                    getattr(p, "effective_from", None),
+                    getattr(p, "effective_to", None),
+                )
+            )
+            if getattr(p, "short", None):
+                aliases[p.short] = p.law
+            m = LAW_RE.match(getattr(p, "citation", "") or "")
+            if m:
+                aliases[m.group("title")] = p.law
+        laws = []
+        for law in getattr(cat, "laws", {}).values():
+            laws.append(
+                LawRecord(
+                    law.title,
+                    title_version(law.title) or str(law.effective_from),
+                    law.effective_from,
+                    law.effective_to,
+                )
+            )
+            if getattr(law, "short", None):
+                aliases[law.short] = law.title
+        return cls(entries, laws, str(getattr(cat, "version", "")), aliases)
+
+    @classmethod
     def from_context(
         cls, ctx: DocumentContext, laws: Iterable[LawRecord | Mapping[str, Any]] = ()
     ) -> CitableProvisions:
@@ -208,13 +282,14 @@ class CitableProvisions:
         return cls.from_records(ctx.all_provisions(), laws, version)
 
     def laws_named(self, law: str) -> list[LawRecord]:
-        return [r for r in self.laws if r.key == law]
+        law = self.canonical(law)
+        return [r for r in self.laws if self.canonical(r.key) == law]
 
     def knows_law(self, law: str) -> bool:
-        return law in self._by_law or bool(self.laws_named(law))
+        return self.canonical(law) in self._by_law or bool(self.laws_named(law))
 
     def entries_for(self, law: str) -> list[CitableEntry]:
-        return self._by_law.get(law, [])
+        return self._by_law.get(self.canonical(law), [])
 
 
 def _as_date(value: Any) -> date | None:

@@ -8,6 +8,7 @@ wording, never a number.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -118,22 +119,37 @@ def _facts_in_words(facts: Mapping[str, Any], labels: Mapping[str, str]) -> str:
     return "，".join(parts)
 
 
+_CODE_IN_PARENS = re.compile(r"（[A-Za-z0-9_.@\-]+）|\([A-Za-z0-9_.@\-]+\)")
+# catalog trace steps that the document words (item/facts/outcome are said elsewhere)
+_WORDED_KINDS = {"", "law_choice", "violation", "bracket", "tier", "adjust", "cap", "exception"}
+
+
+def _clean(text: str) -> str:
+    """Catalog sentences carry internal codes in brackets (overload.weight@2016); drop them."""
+    return _CODE_IN_PARENS.sub("", text).strip()
+
+
+def worded_steps(steps: tuple[TraceStep, ...]) -> list[TraceStep]:
+    return [s for s in steps if s.applied is not False and s.kind in _WORDED_KINDS and (s.result or s.condition)]
+
+
 def _trace_sentence(i: int, step: TraceStep, labels: Mapping[str, str]) -> str:
     head = f"（{i}）"
     if step.tier:
         head += f"【{step.tier}】"
     body = []
-    if step.provision is not None:
-        body.append(f"依据{step.provision.label}")
-    if step.condition:
+    if step.cited:
+        body.append("依据" + "、".join(p.label for p in step.cited))
+    if step.condition and not step.kind:
         body.append(f"适用条件为“{step.condition.strip().rstrip('。')}”")
     s = head + "，".join(body)
     if body:
         s += "；"
-    if step.facts_used:
-        s += f"本案{_facts_in_words(step.facts_used, labels)}"
+    worded = {k: v for k, v in step.facts_used.items() if k in labels and v is not None}
+    if worded and not step.kind:
+        s += f"本案{_facts_in_words(worded, labels)}"
         s += "，"
-    s += f"{step.result.strip().rstrip('。')}。" if step.result else ""
+    s += f"{_clean(step.result).rstrip('。')}。" if step.result else ""
     return s
 
 
@@ -230,18 +246,23 @@ def compose(
         law.append(P("penalty_basis"))
         quoted = {p.label for p in ctx.violated}
         law.extend(q for q in (_quote(p) for p in ctx.penalty_provisions if p.label not in quoted) if q)
+    if ctx.other_provisions:
+        law.append(f"本案同时适用{_labels(ctx.other_provisions)}的规定。")
     if d:
         if d.fine_range.min is not None and d.fine_range.max is not None and d.has_fine:
             span = (
                 f"{d.fine_range.max}元以下" if not d.fine_range.min else f"{d.fine_range.min}元至{d.fine_range.max}元"
             )
             law.append(f"该违法行为的法定罚款幅度为{span}，本案罚款数额在该幅度之内。")
-        if d.trace:
+        steps = worded_steps(d.trace)
+        if steps:
             law.append(P("discretion_intro") if d.catalog_version else "关于处理结果，本机关逐项适用如下：")
-            law.extend(_trace_sentence(i, step, labels) for i, step in enumerate(d.trace, 1))
+            law.extend(_trace_sentence(i, step, labels) for i, step in enumerate(steps, 1))
             if book.has(sc, "discretion_close"):
                 law.append(P("discretion_close"))
-        for key in d.lists:
+        for detail in d.list_details:
+            law.append(f"本案适用：{_clean(detail).rstrip('。')}。")
+        for key in () if d.list_details else d.lists:
             label = LIST_LABELS.get(key, key)
             law.append(
                 f"本案符合{label}规定的情形，依法适用。"
@@ -402,10 +423,10 @@ def _plain(
             out.append(f"{verb}：{'、'.join(what) or '警告'}。")
         elif d.outcome == "no_penalty":
             out.append("我们的决定：这次不予处罚，但请您一定改正，以后不要再犯。")
-        reason = next((s for s in reversed(d.trace) if s.result), None)
+        reason = next((s for s in reversed(worded_steps(d.trace)) if s.result), None)
         if reason is not None:
             tier = f"属于“{reason.tier}”的情形，" if reason.tier else ""
-            out.append(f"为什么这样处理：按照公布的裁量基准，本案{tier}{reason.result.strip().rstrip('。')}。")
+            out.append(f"为什么这样处理：按照公布的裁量基准，本案{tier}{_clean(reason.result).rstrip('。')}。")
     if is_notice:
         out.append("在我们作出决定之前，您可以向我们说明情况、提出申辩，我们会认真核实。")
     elif d and d.outcome == "penalty":

@@ -63,6 +63,11 @@ DOCUMENT_TYPES = (
 OUTCOMES = ("penalty", "no_penalty", "not_established", "transfer")
 
 SANCTION_LABELS = {
+    # codes of zhifa.catalog.schema.SANCTIONS, plus the 行政处罚法 第9条 kinds
+    "confiscate_illegal_income": "没收违法所得",
+    "confiscate_tolls": "没收通行费",
+    "suspend": "责令停业整顿",
+    "revoke": "吊销许可证件",
     "warning": "警告",
     "circulate_criticism": "通报批评",
     "fine": "罚款",
@@ -223,6 +228,13 @@ class TraceStep:
     provision: Provision | None = None
     facts_used: Mapping[str, Any] = field(default_factory=dict)
     tier: str = ""
+    provisions: tuple[Provision, ...] = ()  # further provisions of the step (catalog traces cite several)
+    kind: str = ""  # catalog step kind: violation | bracket | tier | adjust | cap | exception | law_choice …
+    applied: bool | None = None  # False: a step the engine checked but did not apply
+
+    @property
+    def cited(self) -> tuple[Provision, ...]:
+        return ((self.provision,) if self.provision else ()) + self.provisions
 
 
 @dataclass(frozen=True)
@@ -240,6 +252,7 @@ class DecisionInfo:
     fine_range: FineRange = field(default_factory=FineRange)
     severity: str = ""  # minor / ordinary / serious / grave
     lists: tuple[str, ...] = ()  # keys of LIST_LABELS
+    list_details: tuple[str, ...] = ()  # the list entries applied, in words (catalog labels)
     trace: tuple[TraceStep, ...] = ()
     catalog_version: str = ""
     benchmark_title: str = ""  # 裁量基准 name as published
@@ -423,6 +436,7 @@ class DocumentContext:
     decision: DecisionInfo | None = None
     violated: tuple[Provision, ...] = ()
     penalty_provisions: tuple[Provision, ...] = ()
+    other_provisions: tuple[Provision, ...] = ()  # further basis (local rules, definitions)
     officers: tuple[Officer, ...] = ()
     statements: tuple[Statement, ...] = ()
     circumstances: Circumstances = field(default_factory=Circumstances)
@@ -483,9 +497,11 @@ class DocumentContext:
 
     def all_provisions(self) -> tuple[Provision, ...]:
         """Every provision this document may cite: the case's own and the procedural ones."""
-        out: list[Provision] = [*self.violated, *self.penalty_provisions]
+        out: list[Provision] = [*self.violated, *self.penalty_provisions, *self.other_provisions]
         if self.decision:
-            out.extend(step.provision for step in self.decision.trace if step.provision)
+            for step in self.decision.trace:
+                if step.applied is not False:
+                    out.extend(step.cited)
         out.extend([self.remedies.review_basis, self.remedies.lawsuit_basis, self.payment.basis])
         out.append(self.payment.late_basis)
         out.extend(self.rights.basis)
@@ -636,7 +652,12 @@ class DocumentContext:
     def from_decision(cls, decision: Any, **fields_: Any) -> DocumentContext:
         """Build a context from a catalog ``Decision`` (``zhifa.catalog.engine.decide``) plus
         the case fields. The decision is read by attribute (duck-typed), so this module does not
-        import the catalog."""
+        import the catalog. A real catalog Decision (it has ``basis`` and ``fine``) also gives the
+        violated and penalty provisions and the dates (see ``catalog_adapter``)."""
+        if hasattr(decision, "basis") and hasattr(decision, "fine"):
+            from .catalog_adapter import context_from_catalog
+
+            return context_from_catalog(decision, **fields_)
         return cls(decision=decision_info_from(decision, **fields_.pop("decision_extra", {})), **fields_)
 
 

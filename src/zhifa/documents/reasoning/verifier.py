@@ -129,8 +129,8 @@ QTY_RE = re.compile(
 )
 _UNIT_ALIAS = {"天": "日", "千米": "公里"}
 CATALOG_VERSION_RE = re.compile(
-    r"(?:裁量基准|基准)(?:》)?[^。；\n]{0,12}?(?:版本\s*[:：]?\s*(?P<a>[A-Za-z0-9][\w.\-]*)"
-    r"|[（(]\s*(?P<b>[A-Za-z0-9][\w.\-]*?)\s*年?版?\s*[)）])"
+    r"(?:裁量基准|基准)(?:》)?[^。；\n]{0,12}?(?:版本\s*[:：]?\s*(?P<a>[A-Za-z0-9][\w.\-+]*)"
+    r"|[（(]\s*(?P<b>[A-Za-z0-9][\w.\-+]*?)\s*年?版?\s*[)）])"
 )
 
 # Common single-character surnames (a person's name found after a label must start with one).
@@ -227,7 +227,7 @@ def _squash(text: str) -> str:
     return re.sub(r"[\s，,。.；;：:、“”\"']", "", text)
 
 
-def _gather(ctx: DocumentContext, reference: Reasoning) -> _Known:
+def _gather(ctx: DocumentContext, reference: Reasoning, canonical: Any = lambda law: law) -> _Known:
     strings = list(iter_strings(ctx))
     ref_text = reference.formal_text + "\n" + reference.plain_summary
     corpus = "\n".join([*strings, ref_text])
@@ -298,12 +298,17 @@ def _gather(ctx: DocumentContext, reference: Reasoning) -> _Known:
     k.quotes = (*tuple(_squash(p.text) for p in ctx.all_provisions() if p.text), _squash(corpus))
     for p in ctx.all_provisions():
         for c in parse_citations(p.label):
-            k.case_articles.add((c.law, c.article))
+            k.case_articles.add((canonical(c.law), c.article))
     # references inside the case's own provision texts (本法第四十四条 …) are the case's too
     for p in ctx.all_provisions():
         law = norm_law_title(p.law_title)
         for c in parse_citations(p.text):
-            k.case_articles.add((c.law or law, c.article))
+            k.case_articles.add((canonical(c.law or law), c.article))
+    # citations written in the case's own text (catalog trace sentences cite their provisions)
+    for text in strings:
+        for c in parse_citations(text):
+            if c.law:
+                k.case_articles.add((canonical(c.law), c.article))
     return k
 
 
@@ -338,7 +343,7 @@ _DECISIVE_BEFORE = re.compile(r"(罚款|处以|处|缴纳|罚款人民币|罚款
 
 def _is_decisive(text: str, m: re.Match[str]) -> bool:
     """An amount stated as the sanction (罚款3000元, 处以罚款人民币3000元), not a unit rate."""
-    before = text[max(0, m.start() - 8) : m.start()]
+    before = text[max(0, m.start() - 14) : m.start()]
     return bool(_DECISIVE_BEFORE.search(before)) and "每" not in before
 
 
@@ -370,7 +375,9 @@ def verify_draft(
 ) -> VerificationResult:
     """Check ``draft`` against the case. ``citable`` defaults to the case's own provisions."""
     book = phrasebook or load_phrasebook()
-    citable = citable or CitableProvisions.from_context(ctx)
+    own = CitableProvisions.from_context(ctx)
+    # the case's own provisions (incl. the procedural ones: remedies, payment, rights) are citable
+    citable = citable.extended(own.entries) if citable else own
     problems: list[Problem] = []
 
     def add(code: str, detail: str) -> None:
@@ -382,7 +389,7 @@ def verify_draft(
     if not text:
         return VerificationResult(False, (Problem("empty_draft", "草稿为空"),))
     reference = reference or compose(ctx, book)
-    known = _gather(ctx, reference)
+    known = _gather(ctx, reference, citable.canonical)
     mask = _Masker(text)
 
     # 1. forbidden phrases
@@ -616,6 +623,7 @@ def _check_citations(
         if not mask.free(c.start, c.end):
             continue
         mask.take(c.start, c.end)
+        law = citable.canonical(c.law)
         if not c.law:
             if not any(a == c.article for _, a in known.case_articles):
                 add("unknown_article", f"“{c.text}”没有指明法律，且不是本案适用的条款")
@@ -633,7 +641,7 @@ def _check_citations(
             add("unknown_article", f"{c.label}：该法律不在本案适用的权责清单版本中")
             continue
         entries = citable.entries_for(c.law)
-        matching = [e for e in entries if e.matches(c)]
+        matching = [e for e in entries if e.matches(c, law)]
         if not matching:
             add("unknown_article", f"{c.label}在本案适用的权责清单版本中不存在")
             continue
@@ -642,8 +650,13 @@ def _check_citations(
             if versions and all(e.version and e.version not in versions for e in matching):
                 add("wrong_version", f"{c.label}只存在于{c.law_display}的其他版本中")
                 continue
-        if (c.law, c.article) not in known.case_articles:
-            where = "本案适用的法律" if c.law in case_laws else "本案"
+        if dates and all(
+            (e.effective_from or e.effective_to) and not any(e.in_force(d) for d in dates) for e in matching
+        ):
+            add("wrong_version", f"{c.label}在本案适用日期不在施行期内")
+            continue
+        if (law, c.article) not in known.case_articles:
+            where = "本案适用的法律" if law in case_laws else "本案"
             add("article_not_in_case", f"{c.label}不是{where}所依据的条款")
 
 
