@@ -119,7 +119,8 @@ class ClassMapping:
 
     minor_sanctions: frozenset[str] = frozenset({"warning", "circulate_criticism"})
     serious_sanctions: frozenset[str] = frozenset(
-        {"revoke_licence", "order_suspension", "order_closure", "restrict_practice"}
+        # documents' codes and the catalog's (revoke, suspend)
+        {"revoke_licence", "revoke", "order_suspension", "suspend", "order_closure", "restrict_practice"}
     )
     serious_fine_yuan: int | None = 100_000
     summary_is_minor: bool = True
