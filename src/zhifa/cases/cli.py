@@ -1,10 +1,17 @@
-"""Case subcommands. ``zhifa deadline``: compute a statutory deadline (no database needed).
+"""Case subcommands.
+
+``zhifa deadline``: compute a statutory deadline (no database needed)::
 
     zhifa deadline --rule hearing_request --start 2025-09-26
     {"rule": "hearing_request", "due": "2025-10-10", "counting": "working_days", "basis": "…", …}
 
 Exit codes: 0 with the result as JSON on stdout; 2 with ``{"code", "message", "field"}`` on stdout for
 an unknown rule, a bad date or number, or a date the working-day calendar has no data for.
+
+``zhifa cases list [--state STATE] [--item CODE] [--overdue] [--user NAME] --format json`` prints the
+cases (number, state, item, party, fine_yuan …); ``zhifa cases verify-evidence`` re-hashes every
+stored evidence file and flags the ones that no longer match (exit 1 when any); ``zhifa cases
+refresh-deadlines`` recomputes the stored deadlines (after a calendar year is entered).
 """
 
 from __future__ import annotations
@@ -39,6 +46,23 @@ def register(sub: argparse._SubParsersAction) -> None:
     deadline.add_argument("--as-of", help="计算未恢复的中止期间所至日期，默认今天")
     deadline.add_argument("--list", action="store_true", help="列出全部期限规则")
     deadline.set_defaults(func=_deadline, needs_django=False)
+
+    cases = sub.add_parser("cases", help="案件（列表、证据完整性校验、期限重算）")
+    cases_sub = cases.add_subparsers(dest="cases_cmd", metavar="SUBCOMMAND")
+    cases_sub.required = True
+    listing = cases_sub.add_parser("list", help="列出案件（JSON 或文本）")
+    listing.add_argument("--state", default="all", help="状态（如 investigating、decided）；open 为未办结；默认全部")
+    listing.add_argument("--item", default="", help="处罚事项代码")
+    listing.add_argument("--overdue", action="store_true", help="只列出已逾期的案件")
+    listing.add_argument("--user", default="", help="按该用户的辖区列出（默认全部机构）")
+    listing.add_argument("--limit", type=int, default=0, help="最多输出的条数（0 为不限）")
+    listing.add_argument("--format", choices=["json", "text"], default="text")
+    listing.set_defaults(func=_cases_list, needs_django=True)
+    verify = cases_sub.add_parser("verify-evidence", help="重新计算证据文件的 SHA-256，标记不一致的证据")
+    verify.add_argument("--format", choices=["json", "text"], default="text")
+    verify.set_defaults(func=_verify_evidence, needs_django=True)
+    refresh = cases_sub.add_parser("refresh-deadlines", help="重新计算在办案件的期限（录入新年度日历后）")
+    refresh.set_defaults(func=_refresh_deadlines, needs_django=True)
 
 
 def _calendar() -> WorkingCalendar:
@@ -133,3 +157,108 @@ def _deadline(args: argparse.Namespace) -> int:
         return 2
     _print(result.as_dict())
     return 0
+
+
+# --- zhifa cases … (Django) ------------------------------------------------------------------------
+
+
+def _cases_row(case, today: date) -> dict[str, object]:
+    return {
+        "id": case.pk,
+        "number": case.number,
+        "state": case.state,
+        "state_label": case.get_state_display(),
+        "procedure": case.procedure,
+        "item": case.item_code,
+        "item_name": case.item_name,
+        "party": case.party_name,
+        "plate": case.plate,
+        "fine_yuan": case.fine_yuan,
+        "agency": case.agency.name,
+        "filed_on": case.filed_on.isoformat() if case.filed_on else None,
+        "decided_on": case.decided_on.isoformat() if case.decided_on else None,
+        "next_due": case.next_due.isoformat() if case.next_due else None,
+        "overdue": bool(case.next_due and case.next_due < today),
+    }
+
+
+def _cases_list(args: argparse.Namespace) -> int:
+    from django.contrib.auth import get_user_model
+    from django.utils import timezone
+
+    from zhifa.cases.choices import CaseState
+    from zhifa.cases.models import Case
+    from zhifa.core.permissions import visible_agency_ids
+
+    if args.state not in ("all", "open") and args.state not in CaseState.values:
+        _print(
+            DomainError(
+                "cases.bad_state", f"未知的状态：{args.state}（可用：{'、'.join(CaseState.values)}）", "state"
+            ).as_dict()
+        )
+        return 2
+    today = timezone.localdate()
+    qs = Case.objects.select_related("agency").order_by("id")
+    if args.user:
+        user = get_user_model().objects.filter(username=args.user).first()
+        if user is None:
+            _print(DomainError("cases.unknown_user", f"没有用户“{args.user}”", "user").as_dict())
+            return 2
+        qs = qs.filter(agency_id__in=visible_agency_ids(user))
+    if args.state == "open":
+        qs = qs.exclude(state__in=["closed", "dismissed"])
+    elif args.state != "all":
+        qs = qs.filter(state=args.state)
+    if args.item:
+        qs = qs.filter(item_code=args.item)
+    if args.overdue:
+        qs = qs.filter(next_due__lt=today)
+    if args.limit:
+        qs = qs[: args.limit]
+    rows = (_cases_row(c, today) for c in qs.iterator(chunk_size=2000))
+    if args.format == "json":
+        print("[", end="")
+        for i, row in enumerate(rows):
+            print(("," if i else "") + "\n" + json.dumps(row, ensure_ascii=False), end="")
+        print("\n]")
+        return 0
+    for row in rows:
+        fine = f"{row['fine_yuan']}元" if row["fine_yuan"] is not None else "—"
+        print(f"{row['number'] or '（未编号）':28s} {row['state_label']:10s} {row['item']:40s} {row['party']}  {fine}")
+    return 0
+
+
+def _verify_evidence(args: argparse.Namespace) -> int:
+    from zhifa.cases.models import Evidence
+    from zhifa.cases.services import evidence_verify_all
+
+    total = Evidence.objects.count()
+    failed = evidence_verify_all()
+    if args.format == "json":
+        _print(
+            {
+                "checked": total,
+                "failed": [{"id": e.pk, "case": e.case_id, "seq": e.seq, "sha256": e.sha256} for e in failed],
+            }
+        )
+    else:
+        print(f"已校验证据 {total} 件，不一致 {len(failed)} 件")
+        for e in failed:
+            print(f"  案件 {e.case_id} 证据{e.seq}（{e.title}）SHA-256 {e.sha256}")
+    return 1 if failed else 0
+
+
+def _refresh_deadlines(args: argparse.Namespace) -> int:
+    from zhifa.cases.models import Case
+    from zhifa.cases.services import case_refresh_deadlines
+
+    done = failed = 0
+    for case in Case.objects.exclude(state__in=["closed", "dismissed"]).only("pk").iterator(chunk_size=2000):
+        try:
+            case_refresh_deadlines(case=case)
+            done += 1
+        except DomainError as e:
+            failed += 1
+            print(f"案件 {case.pk}：{e.message}")
+    print(f"已重算 {done} 件，失败 {failed} 件")
+    return 1 if failed else 0

@@ -38,6 +38,8 @@ class Case(models.Model):
     procedure = models.CharField("程序", max_length=10, choices=CaseProcedure.choices)
     state = models.CharField("状态", max_length=20, choices=CaseState.choices, default=CaseState.DRAFT)
     source = models.CharField("案件来源", max_length=20, choices=CaseSource.choices, default=CaseSource.INSPECTION)
+    # the record this case came from (an off-site passage, a complaint, a demo key): one case per reference
+    external_ref = models.CharField("来源编号", max_length=100, blank=True, default="")
 
     # the violation (from the catalog)
     item_code = models.CharField("处罚事项代码", max_length=80, blank=True)
@@ -125,6 +127,9 @@ class Case(models.Model):
                 fields=["agency", "number_year", "number_type", "number_seq"],
                 condition=Q(number_seq__isnull=False),
                 name="case_number_seq_unique",
+            ),
+            models.UniqueConstraint(
+                fields=["agency", "external_ref"], condition=~Q(external_ref=""), name="case_external_ref_unique"
             ),
             models.CheckConstraint(
                 condition=Q(enterprise__isnull=True) | Q(person__isnull=True), name="case_one_party"

@@ -226,6 +226,7 @@ def case_create(
     legal_review_flagged: bool = False,
     complex_or_major: bool = False,
     limitation_extended: bool = False,
+    external_ref: str = "",
     today: date | None = None,
 ) -> Case:
     """Register a case (登记, state ``draft``) with the actor as the lead officer and ``officers`` as the
@@ -253,6 +254,9 @@ def case_create(
     driver = _party(actor, Driver, driver, "driver", "驾驶员")
     if facts is not None and not isinstance(facts, dict):
         raise DomainError("case.invalid_facts", "裁量事实格式无效", "facts")
+    external_ref = (external_ref or "").strip()[:100]
+    if external_ref and Case.objects.filter(agency=agency, external_ref=external_ref).exists():
+        raise DomainError("case.duplicate_ref", f"来源编号“{external_ref}”已立有案件", "external_ref")
 
     team = [officer]
     for o in officers:
@@ -267,6 +271,7 @@ def case_create(
         procedure=procedure,
         state=State.DRAFT,
         source=source,
+        external_ref=external_ref,
         item_code=item_code,
         item_name=item_name,
         violation_date=violation_date,
