@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 import pytest
+from hypothesis import HealthCheck, assume, given, settings
+from hypothesis import strategies as st
 
 from zhifa.documents.reasoning import samples
 from zhifa.documents.reasoning.citations import CitableProvisions, parse_citations
 from zhifa.documents.reasoning.composer import compose
+from zhifa.documents.reasoning.numbers import amount_capital
 from zhifa.documents.reasoning.verifier import PROBLEM_CODES, verify_draft
 
 from .conftest import citable_for
@@ -155,3 +160,25 @@ def test_plain_summaries_with_a_wrong_amount_are_rejected(scenario):
     plain = compose(ctx).plain_summary
     bad = plain.replace(f"罚款{ctx.decision.fine_yuan}元", f"罚款{ctx.decision.fine_yuan + 100}元")
     assert "amount_mismatch" in verify_draft(bad, ctx, citable_for(ctx)).codes
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(
+    amount=st.integers(min_value=1, max_value=99_999).filter(lambda a: a != 3000),
+    capital=st.booleans(),
+)
+def test_any_other_fine_amount_is_caught(base, overload_citable, amount, capital):
+    ctx, text = base
+    written = amount_capital(amount) if capital else f"{amount}元"
+    bad = text.replace("罚款人民币3000元（大写：叁仟元整）", f"罚款人民币{written}")
+    result = verify_draft(bad, ctx, overload_citable)
+    assert {"amount_mismatch", "amount_missing"} & set(result.codes), (written, result.as_dict())
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(day=st.dates(min_value=date(2025, 1, 1), max_value=date(2027, 12, 31)))
+def test_any_date_the_case_does_not_hold_is_caught(base, overload_citable, day):
+    ctx, text = base
+    assume(day not in ctx.dates() and day not in (date(2026, 6, 20),))
+    bad = text + f"\n本决定于{day.year}年{day.month}月{day.day}日送达。"
+    assert "date_mismatch" in verify_draft(bad, ctx, overload_citable).codes
