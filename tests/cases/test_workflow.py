@@ -292,6 +292,14 @@ class TestPreservation:
         assert not on_time.warnings
         assert apply(case, on_time).open_preservations == ()
 
+    def test_nothing_to_resolve_is_shown_blocked(self):
+        case = make(State.INVESTIGATING, filed_on=d("2025-09-01"))
+        [option] = [
+            o for o in allowed_actions(case, OFFICER, d("2025-09-05")) if o.action is Action.RESOLVE_PRESERVATION
+        ]
+        assert (option.available, option.blocked_code) == (False, "case.no_open_preservation")
+        assert refused(case, "resolve_preservation", OFFICER, "2025-09-05").code == "case.no_open_preservation"
+
 
 class TestDecisionPeriod:
     def test_extension_is_approved_with_a_reason_and_capped_by_policy(self):

@@ -105,7 +105,7 @@ def _plans(unit_key: str, rng: random.Random) -> list[Plan]:
                     3,
                     "o1",
                     "preserve_evidence",
-                    {"approved_by": "负责人", "items": "驾驶人从业资格证1本\n行车记录仪存储卡1张"},
+                    {"approved_by": "_head", "items": "驾驶人从业资格证1本\n行车记录仪存储卡1张"},
                 ),
             ],
         ),
@@ -365,6 +365,8 @@ def _build(ctx, unit, plan: Plan, users: dict[str, Any], rng: random.Random, tod
                     "receipt_no": f"FS{rng.randrange(10**7, 10**8)}",
                 }
                 action = "record_payment"
+            if params.get("approved_by") == "_head":
+                params["approved_by"] = users["head"].officer.name
             for name in ("filed_on", "notified_on", "decided_on", "served_on", "heard_on", "requested_on"):
                 params.pop(name, None)
             case_act(actor=actor, case=case, action=action, params=params, today=day)

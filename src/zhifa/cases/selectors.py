@@ -221,12 +221,13 @@ def deadline_panel(case: Case, today: date | None = None) -> dict[str, list[Dead
 
 
 def list_badge(case: Case, today: date) -> Badge | None:
-    """The badge of the earliest running deadline of a case in a list (prefetched ``open_deadlines``)."""
+    """The badge of a case in a list (prefetched ``open_deadlines``): the agency's own earliest running
+    deadline (the one that can become overdue), else the party's earliest window."""
     rows = getattr(case, "open_deadlines", None) or []
     if not rows:
         return None
-    overdue = [r for r in rows if r.due < today and dl.RULES_BY_CODE.get(r.rule) and dl.agency_obligation(r.rule)]
-    row = overdue[0] if overdue else rows[0]
+    own = [r for r in rows if dl.RULES_BY_CODE.get(r.rule) and dl.agency_obligation(r.rule)]
+    row = own[0] if own else rows[0]
     try:
         b = badge(row, today)
     except Exception:

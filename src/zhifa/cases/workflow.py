@@ -750,10 +750,13 @@ def _plan_preserve(ctx: _Ctx) -> _Plan:
     return plan
 
 
+def _open_preservation(ctx: _Ctx) -> None:
+    if not ctx.case.open_preservations:
+        raise _err("case.no_open_preservation", "没有待处理的先行登记保存")
+
+
 def _plan_resolve_preservation(ctx: _Ctx) -> _Plan:
     open_ = list(ctx.case.open_preservations)
-    if not open_:
-        raise _err("case.no_open_preservation", "没有待处理的先行登记保存")
     which = ctx.params.get("preserved_on", min(open_))
     if which not in open_:
         raise _err("case.no_open_preservation", "没有该日期的先行登记保存", "preserved_on")
@@ -1267,7 +1270,7 @@ SPECS: Mapping[Action, _Spec] = MappingProxyType(
                   _plan_preserve, S.INVESTIGATING, GENERAL_ONLY, officer_act=True, pre=(_two_officers,)),
             _Spec(Action.RESOLVE_PRESERVATION, frozenset({S.INVESTIGATING, S.UNDER_REVIEW, S.NOTIFIED}),
                   _OFFICER, "case.preservation_resolved", _plan_resolve_preservation, None, GENERAL_ONLY,
-                  officer_act=True),
+                  officer_act=True, pre=(_open_preservation,)),
             _Spec(Action.EXTEND_DEADLINE, _PRE_DECISION, _HEAD, "case.deadline_extended", _plan_extend, None,
                   GENERAL_ONLY, needs_reason=True),
             _Spec(Action.SUBMIT_FOR_REVIEW, frozenset({S.INVESTIGATING}), _OFFICER, "case.submitted_for_review",

@@ -63,9 +63,9 @@ def case_assess(
     require_case_officer(obj, officer)
     require_pre_decision(obj)
     with transaction.atomic():
-        if facts is not None:
-            if not isinstance(facts, dict):
-                raise DomainError("case.invalid_facts", "裁量事实格式无效", "facts")
+        if facts is not None and not isinstance(facts, dict):
+            raise DomainError("case.invalid_facts", "裁量事实格式无效", "facts")
+        if facts is not None and dict(facts) != obj.facts:
             before = obj.facts
             conditional_update(obj, obj.version if version is None else version, facts=dict(facts))
             audit_record(
