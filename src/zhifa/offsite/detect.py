@@ -39,7 +39,7 @@ from pathlib import Path
 import duckdb
 
 from zhifa.offsite import schema, source
-from zhifa.offsite.limits import KIND_CODES, RuleBook, RulesFor, catalog_rules_for
+from zhifa.offsite.limits import KIND_CODES, RuleBook, RulesFor, catalog_rules_for, fine_grid
 from zhifa.offsite.sql import (
     CLASS_OK,
     CLASS_PENDING,
@@ -92,6 +92,7 @@ EVENT_COLUMNS = [
     "last_passed_at",
     "rules_date",
     "catalog_version",
+    "rule_version",
     "provisions",
 ]
 
@@ -124,6 +125,7 @@ class Summary:
     warnings: int = 0
     fines: int = 0
     fine_yuan_total: int = 0
+    no_penalty_events: int = 0
     dimension_events: int = 0
     violating_passages: int = 0
     by_reason: dict[str, int] = field(default_factory=dict)
@@ -145,7 +147,7 @@ class Summary:
             f"读取 {self.read} 行 = 接受 {self.accepted} + 隔离 {self.quarantined} + 重复 {self.duplicates}"
             f"（{'平衡' if self.reconciled else '不平衡'}）；超限事件 {self.events} 起"
             f"（警告 {self.warnings}，罚款 {self.fines}，罚款合计 {self.fine_yuan_total} 元），"
-            f"超尺寸事件 {self.dimension_events} 起"
+            f"超限不予处罚 {self.no_penalty_events} 起，仅超尺寸 {self.dimension_events} 起"
         )
 
 
@@ -386,6 +388,7 @@ class Detector:
                     ctx = self._context(sorted(set(days) | set(pending)))
                     self._stage1(ctx)
                 self.ctx = ctx
+                self._verify_fines()
                 self.timings["stage1"] = time.perf_counter() - t0
                 self._stage("去重与合并")
                 summary = self._stage2()
@@ -395,6 +398,29 @@ class Detector:
                 self.con.close()
         self.timings["total"] = time.perf_counter() - t0
         return summary
+
+    def _verify_fines(self) -> None:
+        """The vectorised fine must equal the catalog's ``fine_for`` on every edge of every
+        schedule in use; checked before any output is written."""
+        for i, rs in enumerate(self.book.sets):
+            grid = fine_grid(rs)
+            expected = [tuple(rs.fine_for(o, lim)) if rs.fine_for else rs.fine(o, lim) for lim, o in grid]
+            outcome, fine = fine_case_sql(self.ctx, over="o", limit="l", rs=str(i))
+            bad = self._x(
+                f"SELECT count(*) FROM (SELECT unnest($l) AS l, unnest($o) AS o, unnest($eo) AS eo, "
+                f"unnest($ef) AS ef) WHERE {outcome} <> eo OR {fine} <> ef",
+                {
+                    "l": [g[0] for g in grid],
+                    "o": [g[1] for g in grid],
+                    "eo": [e[0] for e in expected],
+                    "ef": [int(e[1]) for e in expected],
+                },
+                label="verify fines",
+            ).fetchone()[0]
+            if bad:
+                raise DetectError(
+                    f"向量化罚款计算与法规目录 fine_for 不一致（规则 {rs.rule_version}，{bad} 处），已停止，未输出结果"
+                )
 
     # --- stage 2 -------------------------------------------------------------------
 
@@ -555,6 +581,7 @@ class Detector:
         )
         outcome, fine = fine_case_sql(ctx=self.ctx, over="w.over_kg", limit="w.limit_kg", rs="w.rs")
         versions = "[" + ", ".join(lit(r.catalog_version) for r in self.book.sets) + "]"
+        rule_versions = "[" + ", ".join(lit(r.rule_version) for r in self.book.sets) + "]"
         provisions = "[" + ", ".join(lit("；".join(r.provisions)) for r in self.book.sets) + "]"
         kinds = " ".join(f"WHEN {code} THEN '{name}'" for name, code in KIND_CODES.items())
         self._x(
@@ -574,16 +601,16 @@ class Detector:
                 FROM m GROUP BY first_rid
             )
             SELECT a.first_rid, f.u_record_id AS event_id, w.u_record_id AS record_id, w.plate_n AS plate,
-                   coalesce(w.color, '') AS plate_color, w.ts_us, w.u_station_id AS station_id, w.u_lane AS lane,
+                   w.color AS plate_color, w.ts_us, w.u_station_id AS station_id, w.u_lane AS lane,
                    w.v_axles AS axles, CASE w.kind {kinds} END AS vehicle_kind,
-                   CASE w.sda WHEN 2 THEN 'true' WHEN 1 THEN 'false' ELSE '' END AS single_drive_axle,
+                   CASE w.sda WHEN 2 THEN 'true' WHEN 1 THEN 'false' END AS single_drive_axle,
                    w.v_gross_kg AS gross_weight_kg, w.tolerance_kg, w.limit_kg, w.over_kg,
-                   CASE WHEN w.over_kg > 0 THEN {outcome} END AS outcome,
-                   CASE WHEN w.over_kg > 0 THEN {fine} END AS fine_yuan,
+                   {outcome} AS outcome, {fine} AS fine_yuan,
                    a.over_length_mm, a.over_width_mm, a.over_height_mm,
                    a.passage_count, a.passages, a.stations, a.first_ts, a.last_ts,
                    (w.ts_us + {OFFSET_US}) // {US_PER_DAY} AS rules_day,
                    {versions}[w.rs + 1] AS catalog_version,
+                   {rule_versions}[w.rs + 1] AS rule_version,
                    {provisions}[w.rs + 1] AS provisions
             FROM agg a JOIN viol w ON w.rid = a.worst_rid JOIN viol f ON f.rid = a.first_rid
             """,
@@ -609,11 +636,15 @@ class Detector:
         s.accepted = n_good - n_dups - q_good
         s.by_reason = {k: by_reason[k] for k in schema.REASON_CODES if k in by_reason}
         row = self._x(
-            "SELECT count(*) FILTER (WHERE over_kg > 0), count(*) FILTER (WHERE outcome = 'warning'), "
+            "SELECT count(*) FILTER (WHERE outcome IN ('warning', 'fine')), "
+            "count(*) FILTER (WHERE outcome = 'warning'), "
             "count(*) FILTER (WHERE outcome = 'fine'), coalesce(sum(fine_yuan), 0), "
+            "count(*) FILTER (WHERE over_kg > 0 AND outcome = 'none'), "
             "count(*) FILTER (WHERE NOT over_kg > 0) FROM ev"
         ).fetchone()
-        s.events, s.warnings, s.fines, s.fine_yuan_total, s.dimension_events = (int(x) for x in row)
+        (s.events, s.warnings, s.fines, s.fine_yuan_total, s.no_penalty_events, s.dimension_events) = (
+            int(x) for x in row
+        )
         s.violating_passages = self._x("SELECT count(*) FROM viol").fetchone()[0]
         s.input = {
             "path": str(self.input),
@@ -651,8 +682,9 @@ class Detector:
         }
         ev_cols = ", ".join(special.get(c, c) for c in EVENT_COLUMNS)
         dim_cols = ", ".join(special.get(c, c) for c in EVENT_COLUMNS if c not in ("outcome", "fine_yuan"))
-        order = "ORDER BY first_ts, plate, plate_color, event_id"
-        copy(f"SELECT {ev_cols} FROM ev WHERE over_kg > 0 {order}", "events.csv")
+        order = "ORDER BY first_ts, plate, plate_color NULLS FIRST, event_id"
+        copy(f"SELECT {ev_cols} FROM ev WHERE outcome IN ('warning', 'fine') {order}", "events.csv")
+        copy(f"SELECT {ev_cols} FROM ev WHERE over_kg > 0 AND outcome = 'none' {order}", "no_penalty_events.csv")
         copy(f"SELECT {dim_cols} FROM ev WHERE NOT over_kg > 0 {order}", "dimension_events.csv")
         copy(
             f"""SELECT e.event_id, v.u_record_id AS record_id, v.u_station_id AS station_id,
@@ -661,7 +693,7 @@ class Detector:
                        v.over_length_mm, v.over_width_mm, v.over_height_mm,
                        v.u_record_id = e.record_id AS worst
                 FROM viol v JOIN grp g USING (rid) JOIN ev e ON e.first_rid = g.first_rid
-                ORDER BY e.first_ts, e.plate, e.plate_color, e.event_id, v.ts_us, v.rid""",
+                ORDER BY e.first_ts, e.plate, e.plate_color NULLS FIRST, e.event_id, v.ts_us, v.rid""",
             "passages.csv",
         )
         # quarantine: rejected lines and quarantined records, by row
@@ -688,7 +720,8 @@ class Detector:
             "quarantine.csv",
         )
         copy(
-            "SELECT r.row, d.u_record_id AS record_id, r.first_row FROM duprows r LEFT JOIN det d USING (rid) "
+            "SELECT r.row, coalesce(d.u_record_id, f.u_record_id) AS record_id, r.first_row FROM duprows r "
+            "JOIN dups x USING (rid) LEFT JOIN det d ON d.rid = r.rid LEFT JOIN det f ON f.rid = x.first_rid "
             "ORDER BY r.row",
             "duplicates.csv",
         )

@@ -1,15 +1,16 @@
 """Overload rules as the detector needs them (pure: no Django).
 
-The law lives in the catalog: ``zhifa.catalog`` exposes
-``overload_rules(region, on_date) -> OverloadRules`` (gross-weight limits, tolerance, the
-implausible-weight cut-off, dimension limits, the fine schedule and a scalar
+The law lives in the catalog: :func:`zhifa.catalog.engine.overload_rules` (region, date)
+gives an :class:`zhifa.catalog.overload.OverloadRules` (gross-weight limits, WIM tolerance,
+the implausible-weight cut-off, dimension limits, the fine schedule and a scalar
 ``fine_for(over_kg, limit_kg)`` that agrees with ``decide("overload.weight", ...)``).
 This module turns one such object into a :class:`RuleSet`: plain, hashable numbers that
-:mod:`zhifa.offsite.detect` compiles into vectorised SQL and :mod:`zhifa.offsite.oracle`
+:mod:`zhifa.offsite.sql` compiles into vectorised SQL and :mod:`zhifa.offsite.oracle`
 evaluates row by row. It never invents law: every figure comes from the catalog object,
 except the attribute adjustments of 《公路货运车辆超限超载认定标准》 (2016) notes 2 and 4
-and 超限规定 第3条第2款, which are used with the documented defaults below only when the
-catalog object does not carry them (see docs/offsite.md, "Adjustments").
+and 超限规定 第3条第2款, which the catalog does not carry yet and which are used with the
+documented defaults below (docs/offsite.md, "Adjustments"); the catalog may override them
+by carrying attributes of the same name.
 
 Vehicle kinds (input column ``vehicle_kind``): ``truck`` (货车), ``combination``
 (汽车列车: 中置轴/全挂/铰接), ``articulated`` (铰接列车, a combination), and the kinds
@@ -20,17 +21,20 @@ whose limit is the 行驶证核定总质量 (超限规定 第3条第2款(四)): 
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 from fractions import Fraction
 from importlib import import_module
 from typing import Any, Protocol
 
+from zhifa.core.errors import DomainError
+
 # Kind codes used in the vectorised lookup key (0 = unknown).
 KIND_CODES = {"truck": 1, "combination": 2, "articulated": 3, "tractor": 4, "farm": 5, "low_speed": 6}
 TABLE_KINDS = ("truck", "combination", "articulated")  # limits come from the catalog table
 LICENSED_KINDS = ("tractor", "farm", "low_speed")  # limit = 行驶证核定总质量
+NO_VERSION = "catalog.no_version"  # the catalog's code for a date outside its data
 MAX_AXLES = 12  # plausibility cut-off of the axle count (not law): more is an impossible record
 
 # Defaults for the attribute adjustments when the catalog object does not carry them.
@@ -42,13 +46,19 @@ DEFAULT_ARTICULATED4_MIN_SPACING_MM = 1800
 
 
 class OverloadRules(Protocol):
-    """The interface of ``zhifa.catalog``'s overload rules (see the module docstring)."""
+    """What is read from ``zhifa.catalog.overload.OverloadRules``."""
 
     catalog_version: str
+    item_version: str
+    overlays: tuple[str, ...]
+    scheme: str
     tolerance_kg: int
     implausible_gross_kg: int
+    height_mm: int
+    width_mm: int
+    length_mm: int
 
-    def limit_kg(self, axles: int, vehicle_kind: str | None, single_drive_axle: bool | None) -> int | None: ...
+    def limit_kg(self, axles: int, vehicle_kind: str, single_drive_axle: bool | None = None) -> int | None: ...
 
     def fine_for(self, over_kg: int, limit_kg: int) -> tuple[str, int]: ...
 
@@ -70,6 +80,7 @@ class Band:
 @dataclass(frozen=True)
 class RuleSet:
     catalog_version: str
+    rule_version: str  # the catalog item version and the overlays applied
     provisions: tuple[str, ...]
     # (axles 2..MAX_AXLES, kind code 0..3, sda code 0 unknown/1 no/2 yes) -> limit kg or None
     limits: tuple[tuple[tuple[int, int, int], int | None], ...]
@@ -79,11 +90,13 @@ class RuleSet:
     max_length_mm: int | None
     max_width_mm: int | None
     max_height_mm: int | None
-    warning_max_over_kg: int
+    scheme: str  # per_unit | bands
+    warning_max_over_kg: int | None  # per_unit: up to this excess a warning
     unit_kg: int
-    yuan_per_unit: int
-    rounding: str  # floor | ceil
+    yuan_per_unit: int | None  # per_unit
+    rounding: str  # floor | ceil (part units)
     cap_yuan: int | None
+    no_penalty_max_pct: int | None  # bands: up to this % of the limit no penalty (批评教育)
     bands: tuple[Band, ...]
     single_tyre_deduction_kg: int = DEFAULT_SINGLE_TYRE_DEDUCTION_KG
     air_suspension_bonus_kg: int = DEFAULT_AIR_SUSPENSION_BONUS_KG
@@ -103,25 +116,66 @@ class RuleSet:
         return self.tolerance_kg + math.ceil(gross_kg * pct)
 
     def fine(self, over_kg: int, limit_kg: int) -> tuple[str, int]:
-        """Outcome and fine from the parameters; must equal the catalog's ``fine_for``."""
+        """(outcome, fine_yuan) from the parameters, outcome none | warning | fine; must
+        equal the catalog's ``fine_for`` (checked before every run, see check_against)."""
         if over_kg <= 0:
-            raise ValueError("over_kg must be positive")
-        if self.bands:
+            return "none", 0
+        if self.scheme == "bands":
+            if self.no_penalty_max_pct is not None and over_kg * 100 <= self.no_penalty_max_pct * limit_kg:
+                return "none", 0
             total = 0
             for band in self.bands:
                 lo = Fraction(limit_kg) * band.from_pct / 100
                 hi = None if band.to_pct is None else Fraction(limit_kg) * band.to_pct / 100
                 top = Fraction(over_kg) if hi is None else min(Fraction(over_kg), hi)
-                part = max(Fraction(0), top - lo)
-                units = _round_units(part / self.unit_kg, self.rounding)
-                total += units * band.yuan_per_unit
+                part = top - lo
+                if part > 0:
+                    total += _round_units(part / self.unit_kg, self.rounding) * band.yuan_per_unit
         else:
-            total = _round_units(Fraction(over_kg, self.unit_kg), self.rounding) * self.yuan_per_unit
+            if self.warning_max_over_kg is not None and over_kg <= self.warning_max_over_kg:
+                return "warning", 0
+            total = _round_units(Fraction(over_kg, self.unit_kg), self.rounding) * (self.yuan_per_unit or 0)
         if self.cap_yuan is not None:
             total = min(total, self.cap_yuan)
-        if over_kg <= self.warning_max_over_kg or total <= 0:
-            return "warning", 0
+        if total <= 0:
+            return "none", 0
         return "fine", int(total)
+
+    def check_against_catalog(self) -> list[tuple[int, int, tuple[str, int], tuple[str, int]]]:
+        """Compare :meth:`fine` with the catalog's ``fine_for`` on every boundary that
+        matters (unit steps, the warning band, band edges, the cap) for every limit of the
+        table; returns the disagreements (empty when they agree)."""
+        if self.fine_for is None:
+            return []
+        bad = []
+        for limit, over in fine_grid(self):
+            mine, theirs = self.fine(over, limit), tuple(self.fine_for(over, limit))
+            if mine != theirs:
+                bad.append((limit, over, mine, theirs))
+        return bad
+
+
+def fine_grid(rs: RuleSet) -> list[tuple[int, int]]:
+    """(limit_kg, over_kg) pairs on both sides of every edge of the fine schedule: unit
+    steps up to the cap, the warning band, the no-penalty share and band edges, for every
+    limit of the table."""
+    unit = rs.unit_kg
+    rates = [r for r in [rs.yuan_per_unit, *(b.yuan_per_unit for b in rs.bands)] if r]
+    steps = ((rs.cap_yuan or 30000) // min(rates) if rates else 0) + 3
+    base = set(range(1, 2 * unit + 2)) | {k * unit + d for k in range(steps) for d in (-1, 0, 1)}
+    if rs.warning_max_over_kg is not None:
+        base |= {rs.warning_max_over_kg + d for d in (-1, 0, 1)}
+    pcts = [b.from_pct for b in rs.bands] + [b.to_pct for b in rs.bands if b.to_pct is not None]
+    if rs.no_penalty_max_pct is not None:
+        pcts.append(Fraction(rs.no_penalty_max_pct))
+    out: list[tuple[int, int]] = []
+    for limit in sorted({v for _, v in rs.limits if v is not None}):
+        pts = set(base)
+        for pct in pcts:
+            edge = math.floor(limit * pct / 100)
+            pts |= {edge + u * unit + d for u in range(steps) for d in (-1, 0, 1)}
+        out.extend((limit, o) for o in sorted(pts) if o > 0)
+    return out
 
 
 def _round_units(x: Fraction, rounding: str) -> int:
@@ -131,54 +185,12 @@ def _round_units(x: Fraction, rounding: str) -> int:
 # --- building a RuleSet from the catalog object ---------------------------------------
 
 
-def _get(obj: Any, *names: str, default: Any = ...) -> Any:
-    for name in names:
-        if isinstance(obj, dict) and name in obj:
-            return obj[name]
-        if not isinstance(obj, dict) and hasattr(obj, name):
-            value = getattr(obj, name)
-            return value() if callable(value) and name in ("catalog_version",) else value
-    if default is ...:
-        raise AttributeError(f"overload rules lack {names[0]}")
-    return default
-
-
 def _int_or_none(v: Any) -> int | None:
     return None if v is None else int(v)
 
 
-def _dimension(rules: Any, name: str) -> int | None:
-    direct = _get(rules, f"max_{name}_mm", f"{name}_limit_mm", f"{name}_mm", default=None)
-    if direct is not None:
-        return int(direct)
-    dims = _get(rules, "dimension_limits", "dimensions", default=None)
-    if dims is None:
-        return None
-    v = _get(dims, f"{name}_mm", f"max_{name}_mm", name, default=None)
-    if v is None:
-        return None
-    # metres given as a decimal (e.g. 4.0) -> millimetres
-    return int(Fraction(str(v)) * 1000) if Fraction(str(v)) < 100 else int(v)
-
-
-def _bands(raw: Iterable[Any] | None) -> tuple[Band, ...]:
-    out = []
-    for b in raw or ():
-        if isinstance(b, (tuple, list)):
-            lo, hi, yuan = b
-        else:
-            lo = _get(b, "from_pct", "lower_pct", "over_pct_from")
-            hi = _get(b, "to_pct", "upper_pct", "over_pct_to", default=None)
-            yuan = _get(b, "yuan_per_unit", "yuan_per_tonne", "yuan")
-        out.append(Band(Fraction(str(lo)), None if hi is None else Fraction(str(hi)), int(yuan)))
-    return tuple(out)
-
-
-def _safe_limit(rules: Any, axles: int, kind: str, sda: bool | None) -> int | None:
-    try:
-        v = rules.limit_kg(axles, kind, sda)
-    except (KeyError, LookupError, ValueError, TypeError):
-        return None
+def _safe_limit(rules: Any, axles: int, kind: str, sda: bool) -> int | None:
+    v = rules.limit_kg(axles, kind, sda)
     return None if v is None else int(v)
 
 
@@ -206,33 +218,38 @@ def build_ruleset(rules: Any) -> RuleSet:
             known = [limits[(axles, KIND_CODES[k], sda_code)] for k in TABLE_KINDS]
             known = [v for v in known if v is not None]
             limits[(axles, 0, sda_code)] = max(known) if known else None
-    version = _get(rules, "catalog_version", "version", default="")
-    provisions = tuple(str(p) for p in (_get(rules, "provisions", default=()) or ()))
+    bands = tuple(
+        Band(Fraction(b.from_pct), None if b.to_pct is None else Fraction(b.to_pct), int(b.yuan_per_unit))
+        for b in rules.bands
+    )
+
+    def extra(name: str, default: int) -> int:  # adjustments the catalog may carry one day
+        return int(getattr(rules, name, default))
+
     return RuleSet(
-        catalog_version=str(version),
-        provisions=provisions,
+        catalog_version=str(rules.catalog_version),
+        rule_version="+".join([rules.item_version, *rules.overlays]),
+        provisions=tuple(str(getattr(p, "citation", p)) for p in rules.provisions),
         limits=tuple(sorted(limits.items())),
-        tolerance_kg=int(_get(rules, "tolerance_kg", default=0) or 0),
-        tolerance_pct=Fraction(str(_get(rules, "tolerance_pct", default=0) or 0)),
-        implausible_gross_kg=int(_get(rules, "implausible_gross_kg")),
-        max_length_mm=_dimension(rules, "length"),
-        max_width_mm=_dimension(rules, "width"),
-        max_height_mm=_dimension(rules, "height"),
-        warning_max_over_kg=int(_get(rules, "warning_max_over_kg", default=0) or 0),
-        unit_kg=int(_get(rules, "unit_kg", default=1000)),
-        yuan_per_unit=int(_get(rules, "yuan_per_unit", default=0) or 0),
-        rounding=str(_get(rules, "rounding", default="floor")),
-        cap_yuan=_int_or_none(_get(rules, "cap_yuan", default=None)),
-        bands=_bands(_get(rules, "bands", default=None)),
-        single_tyre_deduction_kg=int(_get(rules, "single_tyre_deduction_kg", default=DEFAULT_SINGLE_TYRE_DEDUCTION_KG)),
-        air_suspension_bonus_kg=int(_get(rules, "air_suspension_bonus_kg", default=DEFAULT_AIR_SUSPENSION_BONUS_KG)),
-        articulated4_air_limit_kg=int(
-            _get(rules, "articulated4_air_limit_kg", default=DEFAULT_ARTICULATED4_AIR_LIMIT_KG)
-        ),
-        articulated4_min_spacing_mm=int(
-            _get(rules, "articulated4_min_spacing_mm", default=DEFAULT_ARTICULATED4_MIN_SPACING_MM)
-        ),
-        fine_for=getattr(rules, "fine_for", None),
+        tolerance_kg=int(rules.tolerance_kg or 0),
+        tolerance_pct=Fraction(str(rules.tolerance_pct or 0)),
+        implausible_gross_kg=int(rules.implausible_gross_kg),
+        max_length_mm=_int_or_none(rules.length_mm),
+        max_width_mm=_int_or_none(rules.width_mm),
+        max_height_mm=_int_or_none(rules.height_mm),
+        scheme=str(rules.scheme),
+        warning_max_over_kg=_int_or_none(rules.warning_max_over_kg),
+        unit_kg=int(rules.unit_kg),
+        yuan_per_unit=_int_or_none(rules.yuan_per_unit),
+        rounding=str(rules.rounding),
+        cap_yuan=_int_or_none(rules.cap_yuan),
+        no_penalty_max_pct=_int_or_none(rules.no_penalty_max_pct),
+        bands=bands,
+        single_tyre_deduction_kg=extra("single_tyre_deduction_kg", DEFAULT_SINGLE_TYRE_DEDUCTION_KG),
+        air_suspension_bonus_kg=extra("air_suspension_bonus_kg", DEFAULT_AIR_SUSPENSION_BONUS_KG),
+        articulated4_air_limit_kg=extra("articulated4_air_limit_kg", DEFAULT_ARTICULATED4_AIR_LIMIT_KG),
+        articulated4_min_spacing_mm=extra("articulated4_min_spacing_mm", DEFAULT_ARTICULATED4_MIN_SPACING_MM),
+        fine_for=rules.fine_for,
     )
 
 
@@ -240,7 +257,7 @@ def build_ruleset(rules: Any) -> RuleSet:
 
 RulesFor = Callable[[str | None, date], Any]
 
-_CATALOG_MODULES = ("zhifa.catalog.overload", "zhifa.catalog.engine")
+_CATALOG_MODULES = ("zhifa.catalog.engine", "zhifa.catalog.overload")
 
 
 def catalog_rules_for() -> RulesFor:
@@ -276,7 +293,13 @@ class RuleBook:
             return self._by_date[key]
         try:
             raw = self.rules_for(self.region, key)
-        except (LookupError, ValueError) as exc:  # the catalog fails loudly outside its data
+        except DomainError as exc:  # the catalog fails loudly outside its data
+            if exc.code != NO_VERSION:
+                raise
+            self.errors[key] = exc.message
+            self._by_date[key] = None
+            return None
+        except LookupError as exc:
             self.errors[key] = str(exc)
             self._by_date[key] = None
             return None

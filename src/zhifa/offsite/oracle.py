@@ -84,6 +84,7 @@ class OracleResult:
     quarantine: list[tuple[int, str, str | None]] = field(default_factory=list)  # (row, reason, field)
     duplicate_rows: list[tuple[int, int]] = field(default_factory=list)  # (row, first_row)
     events: list[dict[str, object]] = field(default_factory=list)
+    no_penalty_events: list[dict[str, object]] = field(default_factory=list)
     dimension_events: list[dict[str, object]] = field(default_factory=list)
 
     @property
@@ -145,13 +146,15 @@ class Oracle:
         """(records, rejected (row, reason), present columns, check U+FFFD)."""
         if source.is_parquet(path):
             return self._parquet(path)
-        enc, newline, header, _ = source.read_header(path, self.encoding)
+        enc, _newline, header, _ = source.read_header(path, self.encoding)
         columns, present = source.map_header(header)
         data = path.read_bytes()
-        if data.startswith(source.BOM):
-            data = data[len(source.BOM) :]
-        nl = newline.encode()
-        lines = data.split(nl)
+        rewritten = enc != "utf-8" or b"\r" in data
+        if enc != "utf-8":
+            data = data.decode(enc, errors="replace").encode("utf-8")
+        if rewritten:
+            data = data.replace(b"\r\n", b"\n").replace(b"\r", "\ufffd".encode())
+        lines = data.split(b"\n")
         if lines and lines[-1] == b"":
             lines.pop()
         records: list[Passage] = []
@@ -160,15 +163,12 @@ class Oracle:
             if bline == b"":
                 continue
             row = i - 1
-            if enc == "utf-8":
-                try:
-                    text = bline.decode("utf-8")
-                except UnicodeDecodeError:
-                    rejected.append((row, "invalid_encoding"))
-                    continue
-            else:
-                text = bline.decode(enc, errors="replace")
-            if len(text.encode("utf-8")) > MAX_LINE_BYTES:
+            try:
+                text = bline.decode("utf-8")
+            except UnicodeDecodeError:
+                rejected.append((row, "invalid_encoding"))
+                continue
+            if len(bline) > MAX_LINE_BYTES:
                 rejected.append((row, "csv_line_too_long"))
                 continue
             fields = text.split(",")
@@ -180,7 +180,7 @@ class Oracle:
                 continue
             raw = {c: (f if f != "" else None) for c, f in zip(columns, fields, strict=True) if not c.startswith("_")}
             records.append(Passage(row=row, order=len(records), raw=raw))
-        return records, rejected, present, enc != "utf-8"
+        return records, rejected, present, rewritten
 
     def _parquet(self, path: Path) -> tuple[list[Passage], list[tuple[int, str]], set[str], bool]:
         import duckdb  # only to read the file; every rule below is plain Python
@@ -402,12 +402,12 @@ class Oracle:
             if worst.over_kg > 0:
                 fine_for = rs.fine_for or rs.fine
                 event["outcome"], event["fine_yuan"] = fine_for(worst.over_kg, worst.limit_kg)
-                res.events.append(event)
+                (res.events if event["outcome"] != "none" else res.no_penalty_events).append(event)
             else:
                 res.dimension_events.append(event)
         key = lambda e: (e["first_passed_at"], e["plate"], e["plate_color"], e["event_id"])  # noqa: E731
-        res.events.sort(key=key)
-        res.dimension_events.sort(key=key)
+        for lst in (res.events, res.no_penalty_events, res.dimension_events):
+            lst.sort(key=key)
 
 
 def _text(value: object, kind: str) -> str | None:

@@ -3,7 +3,8 @@
 CSV dialect (docs/offsite.md): comma-separated, one record per physical line (a field
 never contains a comma or a line break), an optional pair of double quotes around a whole
 field (``""`` inside stands for one quote), UTF-8 (with or without BOM) or GBK/GB18030,
-LF or CRLF line endings, a header line naming the columns (English names of
+LF or CRLF line endings (a carriage return that ends no line is an invalid character),
+a header line naming the columns (English names of
 :mod:`zhifa.offsite.schema` or their Chinese labels, in any order). Blank lines are not
 records. Every other line is a record: a line that cannot be split into the header's
 number of fields is quarantined, never dropped.
@@ -12,7 +13,7 @@ number of fields is quarantined, never dropped.
 from __future__ import annotations
 
 import codecs
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -31,11 +32,11 @@ class SourceError(ValueError):
 class CsvLayout:
     path: Path  # the file DuckDB reads (UTF-8; a transcoded copy for GBK input)
     encoding: str  # utf-8 | gb18030 (of the original file)
-    newline: str  # "\n" | "\r\n"
+    newline: str  # always "\n" for the file DuckDB reads (CRLF input is rewritten)
     columns: list[str]  # one name per header field; unknown columns are named _extra_<i>
     present: set[str] = field(default_factory=set)  # canonical columns present
     blank_lines: list[int] = field(default_factory=list)  # physical line numbers (1-based)
-    transcoded: bool = False
+    transcoded: bool = False  # rewritten: U+FFFD in a field marks an undecodable byte
 
 
 def is_parquet(path: Path) -> bool:
@@ -44,15 +45,43 @@ def is_parquet(path: Path) -> bool:
     return head == b"PAR1"
 
 
+def _counts(text: str) -> tuple[int, int, int]:
+    """(Chinese characters incl. CJK punctuation and full-width forms, U+FFFD, other
+    non-ASCII characters)."""
+    chinese = bad = other = 0
+    for ch in text:
+        if ch < "\x80":
+            continue
+        if "\u4e00" <= ch <= "\u9fff" or "\u3000" <= ch <= "\u303f" or "\uff00" <= ch <= "\uffef":
+            chinese += 1
+        elif ch == "\ufffd":
+            bad += 1
+        else:
+            other += 1
+    return chinese, bad, other
+
+
 def sniff_encoding(sample: bytes) -> str:
-    """UTF-8 when the first megabyte decodes as UTF-8, else GB18030 (a superset of GBK)."""
+    """UTF-8 or GB18030 (a superset of GBK), judged on the first megabyte. UTF-8 when, read
+    as UTF-8, it has Chinese characters (every plate starts with one) at least three times
+    as often as broken bytes: GBK bytes hardly ever form valid UTF-8 Chinese characters,
+    while a UTF-8 file with a few broken bytes must stay UTF-8 (those lines are then
+    quarantined). Otherwise the decoding with the larger share of Chinese characters
+    wins, UTF-8 on a tie (e.g. ASCII only). Validity alone cannot decide: short GBK text is
+    often valid UTF-8 by accident (豫 = D4 A5 reads as 'ԥ')."""
     if sample.startswith(BOM):
         return "utf-8"
-    try:
-        codecs.getincrementaldecoder("utf-8")().decode(sample, final=False)
+    cut = len(sample)
+    while cut > 0 and len(sample) - cut < 4 and sample[cut - 1] >= 0x80:
+        cut -= 1  # do not judge a character cut at the end of the sample
+    sample = sample[:cut] if cut > 0 else sample
+    zh, bad, other = _counts(sample.decode("utf-8", errors="replace"))
+    if zh and zh >= 3 * bad:
         return "utf-8"
-    except UnicodeDecodeError:
-        return "gb18030"
+    gzh, gbad, gother = _counts(sample.decode("gb18030", errors="replace"))
+    share_u = zh / (zh + bad + other) if zh + bad + other else 1.0
+    share_g = gzh / (gzh + gbad + gother) if gzh + gbad + gother else 1.0
+    return "gb18030" if share_g > share_u else "utf-8"
 
 
 def normalise_encoding(name: str | None) -> str | None:
@@ -113,29 +142,28 @@ def iter_chunks(path: Path, size: int = CHUNK) -> Iterator[bytes]:
             yield chunk
 
 
-def blank_lines(path: Path, newline: str) -> list[int]:
-    """Physical line numbers (1-based) of empty lines. DuckDB skips them without a trace, so
-    the row numbers of later records need them. Real files rarely have any: the first pass
-    only searches (memchr speed); lines are counted only when a blank line was found."""
-    nl = newline.encode()
-    pattern = b"\n" + nl
+def has_carriage_return(path: Path) -> bool:
+    return any(b"\r" in chunk for chunk in iter_chunks(path))
+
+
+def blank_lines(path: Path) -> list[int]:
+    """Physical line numbers (1-based) of empty lines of an LF file. DuckDB skips them
+    without a trace, so the row numbers of later records need them. Real files rarely have
+    any: the first pass only searches; lines are counted only when a blank line was found."""
     offsets: list[int] = []  # byte offset of each blank line's first byte
     base = 0
-    carry = b""
+    last = b""
     for chunk in iter_chunks(path):
-        buf = carry + chunk
-        if base == 0 and buf.startswith(nl):
-            offsets.append(0)
-        pos = buf.find(pattern)
+        if (base == 0 and chunk.startswith(b"\n")) or (last == b"\n" and chunk.startswith(b"\n")):
+            offsets.append(base)
+        pos = chunk.find(b"\n\n")
         while pos >= 0:
-            offsets.append(base - len(carry) + pos + 1)
-            pos = buf.find(pattern, pos + 1)
-        keep = len(pattern) - 1
-        carry = buf[-keep:] if len(buf) >= keep else buf
+            offsets.append(base + pos + 1)
+            pos = chunk.find(b"\n\n", pos + 1)
+        last = chunk[-1:]
         base += len(chunk)
     if not offsets:
         return []
-    offsets = sorted(set(offsets))
     lines: list[int] = []
     seen = 0  # newlines before the current chunk
     base = 0
@@ -152,26 +180,34 @@ def blank_lines(path: Path, newline: str) -> list[int]:
     return lines
 
 
-def transcode_to_utf8(src: Path, dst: Path, encoding: str, on_bytes: Callable[[int], None] | None = None) -> None:
-    """GBK/GB18030 -> UTF-8, undecodable bytes become U+FFFD (the row is then quarantined
-    as invalid_encoding)."""
-    decoder = codecs.getincrementaldecoder(encoding)(errors="replace")
+REPLACEMENT = "\ufffd".encode()
+
+
+def normalise_to_utf8_lf(src: Path, dst: Path, encoding: str) -> None:
+    """Rewrite as UTF-8 with LF line ends, so DuckDB's reader sees one dialect: CRLF
+    becomes LF, a carriage return that ends no line becomes U+FFFD, GBK/GB18030 is decoded
+    with undecodable bytes as U+FFFD (such rows are quarantined as invalid_encoding). UTF-8
+    input keeps its bytes, invalid ones included, for the reader to reject."""
+    decoder = codecs.getincrementaldecoder(encoding)(errors="replace") if encoding != "utf-8" else None
+    carry = b""
     with open(dst, "wb") as out:
         for chunk in iter_chunks(src):
-            out.write(decoder.decode(chunk).encode("utf-8"))
-            if on_bytes:
-                on_bytes(len(chunk))
-        out.write(decoder.decode(b"", final=True).encode("utf-8"))
+            data = carry + (decoder.decode(chunk).encode("utf-8") if decoder else chunk)
+            carry = b""
+            if data.endswith(b"\r"):
+                data, carry = data[:-1], b"\r"
+            out.write(data.replace(b"\r\n", b"\n").replace(b"\r", REPLACEMENT))
+        tail = carry + (decoder.decode(b"", final=True).encode("utf-8") if decoder else b"")
+        out.write(tail.replace(b"\r\n", b"\n").replace(b"\r", REPLACEMENT))
 
 
-def csv_layout(path: Path, encoding: str | None, work_dir: Path, on_bytes=None) -> CsvLayout:
-    enc, newline, header, _ = read_header(path, encoding)
+def csv_layout(path: Path, encoding: str | None, work_dir: Path) -> CsvLayout:
+    enc, _newline, header, _ = read_header(path, encoding)
     columns, present = map_header(header)
     target = path
     transcoded = False
-    if enc != "utf-8":
-        target = work_dir / "input-utf8.csv"
-        transcode_to_utf8(path, target, enc, on_bytes)
+    if enc != "utf-8" or has_carriage_return(path):
+        target = work_dir / "input-utf8-lf.csv"
+        normalise_to_utf8_lf(path, target, enc)
         transcoded = True
-    blanks = blank_lines(target, newline)
-    return CsvLayout(target, enc, newline, columns, present, blanks, transcoded)
+    return CsvLayout(target, enc, "\n", columns, present, blank_lines(target), transcoded)

@@ -143,14 +143,17 @@ def tolerance_sql(rs: RuleSet, gross: str = "gross_kg") -> str:
 
 
 def fine_sql(rs: RuleSet, over: str = "over_kg", limit: str = "limit_kg") -> tuple[str, str]:
-    """(outcome, fine_yuan) SQL expressions for one rule set, from its parameters only."""
+    """(outcome, fine_yuan) SQL for one rule set, built from its parameters only; outcome is
+    none | warning | fine as in the catalog's ``fine_for``. Integer arithmetic throughout:
+    percentages become exact fractions scaled to integers."""
 
     def units(part_scaled: str, unit_scaled: int) -> str:
         if rs.rounding == "floor":
             return f"(({part_scaled}) // {unit_scaled})"
         return f"((({part_scaled}) + {unit_scaled - 1}) // {unit_scaled})"
 
-    if rs.bands:
+    none_first = "false"
+    if rs.scheme == "bands":
         fracs = [b.from_pct / 100 for b in rs.bands] + [b.to_pct / 100 for b in rs.bands if b.to_pct is not None]
         scale = lcm(*[Fraction(f).denominator for f in fracs]) if fracs else 1
         parts = []
@@ -164,16 +167,20 @@ def fine_sql(rs: RuleSet, over: str = "over_kg", limit: str = "limit_kg") -> tup
                 top = f"least({over}::HUGEINT * {scale}, {limit}::HUGEINT * {hi.numerator} // {hi.denominator})"
             part = f"greatest(0, {top} - {lo_sql})"
             parts.append(f"{units(part, rs.unit_kg * scale)} * {b.yuan_per_unit}")
-        total = " + ".join(parts)
+        total = " + ".join(parts) or "0"
+        if rs.no_penalty_max_pct is not None:
+            none_first = f"({over}::HUGEINT * 100 <= {rs.no_penalty_max_pct} * {limit}::HUGEINT)"
+        warn = "false"
     else:
-        total = f"{units(over, rs.unit_kg)} * {rs.yuan_per_unit}"
+        total = f"{units(over, rs.unit_kg)} * {rs.yuan_per_unit or 0}"
+        warn = "false" if rs.warning_max_over_kg is None else f"({over} <= {rs.warning_max_over_kg})"
     if rs.cap_yuan is not None:
         total = f"least({total}, {rs.cap_yuan})"
     total = f"CAST({total} AS BIGINT)"
-    warn = f"({over} <= {rs.warning_max_over_kg} OR {total} <= 0)"
     return (
-        f"(CASE WHEN {warn} THEN 'warning' ELSE 'fine' END)",
-        f"(CASE WHEN {warn} THEN 0 ELSE {total} END)",
+        f"(CASE WHEN {over} <= 0 OR {none_first} THEN 'none' WHEN {warn} THEN 'warning' "
+        f"WHEN {total} <= 0 THEN 'none' ELSE 'fine' END)",
+        f"(CASE WHEN {over} <= 0 OR {none_first} OR {warn} OR {total} <= 0 THEN 0 ELSE {total} END)",
     )
 
 
