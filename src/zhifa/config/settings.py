@@ -76,6 +76,9 @@ DATABASE_URL = config(
 )
 DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=60)}
 if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
+    _sqlite_name = str(DATABASES["default"].get("NAME") or "")
+    if _sqlite_name and _sqlite_name != ":memory:":
+        Path(_sqlite_name).parent.mkdir(parents=True, exist_ok=True)  # a fresh checkout has no var/
     DATABASES["default"].setdefault("OPTIONS", {}).update({"timeout": 30, "transaction_mode": "IMMEDIATE"})
     DATABASES["default"]["CONN_MAX_AGE"] = 0
 
@@ -94,6 +97,7 @@ INSTALLED_APPS = [
     "zhifa.cases",
     "zhifa.documents",
     "zhifa.offsite",
+    "zhifa.portal",
     "zhifa.web",
 ]
 
@@ -210,6 +214,30 @@ ZHIFA_NEV_PLATE_LETTERS = config(
     help="Letters that mark a new-energy plate (GA 36-2018: D/F; some provinces now issue more).",
 )
 ZHIFA_MAX_UPLOAD_MB = config("ZHIFA_MAX_UPLOAD_MB", 50, help="Largest evidence upload in MB.", cast="int")
+
+# documents (issue 5): the public origin printed in QR codes, fonts, the optional drafting model
+ZHIFA_PUBLIC_BASE_URL = config(
+    "ZHIFA_PUBLIC_BASE_URL",
+    "" if PRODUCTION else "http://127.0.0.1:8000",
+    help="Public origin printed in document QR codes (https://zhifa.example.gov.cn); the verification page"
+    " is <origin>/p/v/<id>/<signature>/. Issuing refuses to run without it.",
+    doc_default="http://127.0.0.1:8000; none in production (must be set)",
+)
+ZHIFA_FONT_CACHE = config(
+    "ZHIFA_FONT_CACHE",
+    "",
+    help="Directory of the GB 2312 font subset cache for PDF rendering (python -m zhifa.documents.render.fonts"
+    " --build-cache); empty: ~/.cache/zhifa/fonts.",
+)
+ZHIFA_LLM_BASE_URL = config(
+    "ZHIFA_LLM_BASE_URL",
+    "",
+    help="OpenAI-compatible API base URL for optional drafting of the reasoning (http://10.0.0.5:8000/v1);"
+    " empty: the composer alone writes every document.",
+)
+ZHIFA_LLM_MODEL = config("ZHIFA_LLM_MODEL", "", help="Model name for drafting (required when the base URL is set).")
+ZHIFA_LLM_API_KEY = config("ZHIFA_LLM_API_KEY", "", help="Bearer token of the drafting endpoint.", secret=True)
+ZHIFA_LLM_TIMEOUT = config("ZHIFA_LLM_TIMEOUT", 30, help="Seconds one drafting request may take.", cast="int")
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 
