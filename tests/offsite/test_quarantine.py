@@ -160,3 +160,30 @@ def test_chinese_header_and_crlf(run, tmp_path):
     r = run(path)
     assert r.summary["read"] == 2 and r.summary["accepted"] == 2
     assert [e["over_kg"] for e in r.events] == ["1000"]
+
+
+@pytest.mark.parametrize("newline", ["\n", "\r\n"])
+def test_carriage_return_inside_a_line(run, tmp_path, newline):
+    """DuckDB's reader stops on a stray CR; the file is rewritten and only that row is
+    quarantined (as an invalid character)."""
+    rows = [passage(1), passage(2, plate="豫B22222", lane="1\r2"), passage(3, plate="豫C33333")]
+    path = write_csv(tmp_path / "cr.csv", rows, newline=newline)
+    r = run(path)
+    assert r.quarantine == [(2, "invalid_encoding", "")]
+    assert r.summary["accepted"] == 2
+    assert [(row, reason) for row, reason, _ in oracle(path).quarantine] == [(2, "invalid_encoding")]
+
+
+def test_mixed_line_ends(run, tmp_path):
+    lines = [",".join(HEADER)] + [",".join(str(passage(i, plate=f"豫A1000{i}")[c]) for c in HEADER) for i in (1, 2, 3)]
+    path = tmp_path / "mixed.csv"
+    path.write_bytes((lines[0] + "\n" + lines[1] + "\r\n" + lines[2] + "\n" + lines[3] + "\r\n").encode())
+    r = run(path)
+    assert r.quarantine == [] and r.summary["accepted"] == 3
+
+
+def test_control_characters_in_free_text_survive(run, csv_file):
+    rows = [passage(1, record_id="R\x1f1", gross_kg=50000), passage(2, plate="豫B22222", lane="\x1f")]
+    r = run(csv_file(rows))
+    assert r.quarantine == []
+    assert [(e["record_id"], e["over_kg"]) for e in r.events] == [("R\x1f1", "1000")]

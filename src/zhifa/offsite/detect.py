@@ -46,6 +46,7 @@ from zhifa.offsite.sql import (
     CLASS_QUARANTINE,
     CLASS_VIOLATION,
     OFFSET_US,
+    OUTPUT,
     US_PER_DAY,
     SqlContext,
     classify_sql,
@@ -56,6 +57,22 @@ from zhifa.offsite.sql import (
 )
 
 DATE_WINDOW_DAYS = 62
+# values an over-limit row carries from the whole-file scan to the event stage
+CARRIED = [c for c in OUTPUT if c not in ("reason", "field", "class")]
+CARRIED_TYPES = {
+    "kind": "INTEGER",
+    "sda": "INTEGER",
+    "v_axles": "INTEGER",
+    "v_gross_kg": "BIGINT",
+    "ts_us": "BIGINT",
+    "rs": "INTEGER",
+    "limit_kg": "BIGINT",
+    "tolerance_kg": "BIGINT",
+    "over_kg": "BIGINT",
+    "over_length_mm": "BIGINT",
+    "over_width_mm": "BIGINT",
+    "over_height_mm": "BIGINT",
+}
 MAX_LINE_BYTES = 1 << 20
 LOCAL = timezone(timedelta(hours=8))
 REJECT_REASONS = {  # DuckDB reject error type -> reason, by priority
@@ -93,7 +110,6 @@ EVENT_COLUMNS = [
     "rules_date",
     "catalog_version",
     "rule_version",
-    "provisions",
 ]
 
 
@@ -241,6 +257,9 @@ class Detector:
         )
         # a passage time without a zone is +08:00; China has had no DST since 1991
         con.execute("SET TimeZone = 'Asia/Shanghai'")
+        # the per-row table of the whole-file scan lives in a scratch database file: stored
+        # compressed, it stays small and leaves the memory to the query
+        con.execute(f"ATTACH {lit(str(tmp / 'work.duckdb'))} AS scratch")
         return con
 
     def _x(self, sql: str, params=None, label: str | None = None):
@@ -278,19 +297,43 @@ class Detector:
                 r[0] for r in self.con.execute(f"SELECT {text['passed_at']} FROM {rel} LIMIT 200").fetchall()
             ]
             return
-        layout = source.csv_layout(self.input, self.opts.encoding, tmp)
+        self._use_layout(source.csv_layout(self.input, self.opts.encoding, tmp))
+        self.first_values = _first_column_values(self.layout, "passed_at", 200)
+
+    def _use_layout(self, layout: source.CsvLayout) -> None:
         self.layout = layout
         self.encoding = layout.encoding
         self.present = layout.present
         colspec = "{" + ", ".join(f"{lit(c)}: 'VARCHAR'" for c in layout.columns) + "}"
         self.relation = (
             f"read_csv({lit(str(layout.path))}, header = true, auto_detect = false, columns = {colspec}, "
-            f"delim = ',', quote = '', escape = '', new_line = {lit(_escaped_newline(layout.newline))}, "
-            f"strict_mode = true, "
-            f"store_rejects = true, rejects_table = 'ofs_rejects', rejects_scan = 'ofs_scans', "
+            "delim = ',', quote = '', escape = '', new_line = '\\n', strict_mode = true, "
+            "store_rejects = true, rejects_table = 'ofs_rejects', rejects_scan = 'ofs_scans', "
             f"max_line_size = {MAX_LINE_BYTES}, encoding = 'utf-8')"
         )
-        self.first_values = _first_column_values(layout, "passed_at", 200)
+        self._scan_thread = None
+        if layout.scan is None:
+            # counted alongside DuckDB's scan (it holds no Python lock while it runs)
+            self._scan_thread = threading.Thread(target=self._scan_lines, daemon=True)
+            self._scan_thread.start()
+
+    def _scan_lines(self) -> None:
+        try:
+            self._scan_result: source.LineScan | BaseException = source.scan_lines(self.layout.path)
+        except BaseException as exc:
+            self._scan_result = exc
+
+    def _line_scan(self) -> source.LineScan:
+        if self._scan_thread is not None:
+            t = time.perf_counter()
+            self._scan_thread.join()
+            self.timings["line scan wait"] = time.perf_counter() - t
+            self._scan_thread = None
+            if isinstance(self._scan_result, BaseException):
+                raise self._scan_result
+            self.layout.scan = self._scan_result
+        assert self.layout.scan is not None
+        return self.layout.scan
 
     def _first_day(self) -> int | None:
         from zhifa.offsite.oracle import parse_timestamp
@@ -337,19 +380,25 @@ class Detector:
 
     def _stage1(self, ctx: SqlContext) -> None:
         con = self.con
-        self._x("DROP TABLE IF EXISTS c")
+        self._x("DROP TABLE IF EXISTS scratch.c")
         self._x("DROP TABLE IF EXISTS ofs_rejects")
         self._x("DROP TABLE IF EXISTS ofs_scans")
         present = [c for c in schema.COLUMN_NAMES if c in self.present]
         self.packed = present
-        raw = "[" + ", ".join(f"t_{c}" for c in present) + "]"
+        # quarantined rows keep their raw fields as a JSON array, over-limit rows their
+        # values joined by U+001F (the scan sends a free-text field holding one to the
+        # exact classification, so it cannot be a value here)
+        raw = "CAST(to_json([" + ", ".join(f"t_{c}" for c in present) + "]) AS VARCHAR)"
+        values = "concat_ws(chr(31), " + ", ".join(f"coalesce(CAST({c} AS VARCHAR), '')" for c in CARRIED) + ")"
         inner = classify_sql(self.relation, ctx, naive_quotes=True)
+        # over-limit rows keep their values (they are final); the others their raw fields,
+        # to be classified again exactly
         sql = (
-            "CREATE TEMP TABLE c AS SELECT "
+            "CREATE TABLE scratch.c AS SELECT "
             "(CASE WHEN u_record_id IS NOT NULL THEN hash(u_record_id) END) AS k1, "
             "(CASE WHEN u_record_id IS NOT NULL THEN hash(u_record_id || '\x1f') END) AS k2, "
             "hash(plate_n, coalesce(color, '')) AS vh, ts_us, class, "
-            f"(CASE WHEN class <> {CLASS_OK} THEN {raw} END) AS raw "
+            f"(CASE WHEN class = {CLASS_VIOLATION} THEN {values} WHEN class <> {CLASS_OK} THEN {raw} END) AS raw "
             f"FROM ({inner})"
         )
         with _Poller(con, self.progress, 0.0, 0.75):
@@ -376,11 +425,24 @@ class Detector:
                 days = [] if first is None else list(range(first - DATE_WINDOW_DAYS, first + DATE_WINDOW_DAYS + 1))
                 self._stage("校验与判定")
                 ctx = self._context(days)
-                self._stage1(ctx)
+                try:
+                    self._stage1(ctx)
+                    rewrite = self.layout is not None and self._line_scan().has_cr
+                except duckdb.InvalidInputException:
+                    # DuckDB's reader stops on a carriage return inside a line of an LF file
+                    if self.layout is None or self.layout.transcoded:
+                        raise
+                    rewrite = True
+                if rewrite:
+                    self._line_scan()
+                    self._use_layout(source.csv_layout(self.input, self.opts.encoding, tmp, force_rewrite=True))
+                    ctx = self._context(days)
+                    self._stage1(ctx)
                 pending = [
                     r[0]
                     for r in self._x(
-                        f"SELECT DISTINCT (ts_us + {OFFSET_US}) // {US_PER_DAY} FROM c WHERE class = {CLASS_PENDING}"
+                        f"SELECT DISTINCT (ts_us + {OFFSET_US}) // {US_PER_DAY} FROM scratch.c "
+                        f"WHERE class = {CLASS_PENDING}"
                     ).fetchall()
                 ]
                 if pending:
@@ -430,8 +492,8 @@ class Detector:
             self.progress.fraction(0.78)
         # duplicates: the first row with a record id is the record, later ones are duplicates
         self._x(
-            "CREATE TEMP TABLE dupc AS SELECT rowid AS rid, k1, k2 FROM c WHERE k1 IN "
-            "(SELECT k1 FROM c WHERE k1 IS NOT NULL GROUP BY k1 HAVING count(*) > 1)",
+            "CREATE TEMP TABLE dupc AS SELECT rowid AS rid, k1, k2 FROM scratch.c WHERE k1 IN "
+            "(SELECT k1 FROM scratch.c WHERE k1 IS NOT NULL GROUP BY k1 HAVING count(*) > 1)",
             label="duplicates",
         )
         self._x(
@@ -444,19 +506,28 @@ class Detector:
         # The rows that matter, classified again from their raw fields with every value kept.
         # Over-limit rows of the scan had no quote and no bad value, so the scan's reading of
         # them is exact; the others get the full treatment (quotes, reasons, fields).
-        cols = ", ".join(f"raw[{i + 1}] AS {q(c)}" for i, c in enumerate(self.packed))
-        keep = ["rid", "class1", "vh"]
-        viol_rel = f"(SELECT rowid AS rid, class AS class1, vh, {cols} FROM c WHERE class = {CLASS_VIOLATION})"
+        cols = ", ".join(f"json_extract_string(raw, '$[{i}]') AS {q(c)}" for i, c in enumerate(self.packed))
         rest_rel = (
-            f"(SELECT rowid AS rid, class AS class1, vh, {cols} FROM c "
+            f"(SELECT rowid AS rid, class AS class1, vh, {cols} FROM scratch.c "
             f"WHERE raw IS NOT NULL AND class <> {CLASS_VIOLATION})"
         )
-        naive = classify_sql(viol_rel, ctx, keep=keep, naive_quotes=True)
-        full = classify_sql(rest_rel, ctx, keep=keep)
+        full = classify_sql(rest_rel, ctx, keep=["rid", "class1", "vh"])
+        carried = ", ".join(
+            f"CAST(nullif(parts[{CARRIED.index(c) + 1}], '') AS {CARRIED_TYPES.get(c, 'VARCHAR')}) AS {c}"
+            if c in CARRIED
+            else f"{CLASS_VIOLATION}::UTINYINT AS class"
+            if c == "class"
+            else f"NULL::VARCHAR AS {c}"
+            for c in [*OUTPUT, *(f"t_{x}" for x in schema.COLUMN_NAMES)]
+        )
+        viol = (
+            f"SELECT rid, class1, vh, {carried} FROM (SELECT rowid AS rid, class AS class1, vh, "
+            f"string_split(raw, chr(31)) AS parts FROM scratch.c WHERE class = {CLASS_VIOLATION})"
+        )
         self._x(
             "CREATE TEMP TABLE det AS SELECT *, rid IN (SELECT rid FROM dups) AS is_dup, "
             "hash(plate_n, coalesce(color, '')) AS vkey "
-            f"FROM ({naive} UNION ALL {full})",
+            f"FROM ({viol} UNION ALL BY NAME {full})",
             label="classify rows that matter",
         )
         bad = self._x(
@@ -492,6 +563,16 @@ class Detector:
                 reason = next((REJECT_REASONS[t] for t in REJECT_REASONS if t in types), "csv_unreadable")
                 self.reject_rows.append((int(line) - 1, reason, (text or "")[:500]))
             self.reject_rows.sort()
+            # every physical line is a record, a rejected line or a blank line: checked
+            scan = self._line_scan()
+            records = self._x("SELECT count(*) FROM scratch.c").fetchone()[0] + len(self.reject_rows)
+            if scan.data_lines() != records:
+                self.layout.blank_lines = source.blank_lines(self.layout.path)
+                blanks = len([b for b in self.layout.blank_lines if b >= 2])
+                if scan.data_lines() != records + blanks:
+                    raise DetectError(
+                        f"行数核对不一致：文件有 {scan.data_lines()} 行数据，读出 {records} 行、空行 {blanks} 行"
+                    )
             # physical lines (>= 2) that are not returned records
             other = sorted({r[0] + 1 for r in self.reject_rows} | {b for b in self.layout.blank_lines if b >= 2})
             gaps = [x - 2 - j for j, x in enumerate(other)]
@@ -519,7 +600,7 @@ class Detector:
         self._x("CREATE TEMP TABLE vv AS SELECT DISTINCT vkey FROM viol", label="merge")
         self._x(
             "CREATE TEMP TABLE brk AS "
-            "SELECT rowid AS rid, vh AS vkey, ts_us FROM c "
+            "SELECT rowid AS rid, vh AS vkey, ts_us FROM scratch.c "
             f"WHERE class = {CLASS_OK} AND vh IN (SELECT vkey FROM vv) AND rowid NOT IN (SELECT rid FROM dups) "
             f"UNION ALL SELECT rid, vkey, ts_us FROM det WHERE class = {CLASS_OK} AND NOT is_dup "
             "AND vkey IN (SELECT vkey FROM vv)",
@@ -582,7 +663,6 @@ class Detector:
         outcome, fine = fine_case_sql(ctx=self.ctx, over="w.over_kg", limit="w.limit_kg", rs="w.rs")
         versions = "[" + ", ".join(lit(r.catalog_version) for r in self.book.sets) + "]"
         rule_versions = "[" + ", ".join(lit(r.rule_version) for r in self.book.sets) + "]"
-        provisions = "[" + ", ".join(lit("；".join(r.provisions)) for r in self.book.sets) + "]"
         kinds = " ".join(f"WHEN {code} THEN '{name}'" for name, code in KIND_CODES.items())
         self._x(
             f"""
@@ -610,8 +690,7 @@ class Detector:
                    a.passage_count, a.passages, a.stations, a.first_ts, a.last_ts,
                    (w.ts_us + {OFFSET_US}) // {US_PER_DAY} AS rules_day,
                    {versions}[w.rs + 1] AS catalog_version,
-                   {rule_versions}[w.rs + 1] AS rule_version,
-                   {provisions}[w.rs + 1] AS provisions
+                   {rule_versions}[w.rs + 1] AS rule_version
             FROM agg a JOIN viol w ON w.rid = a.worst_rid JOIN viol f ON f.rid = a.first_rid
             """,
             label="events",
@@ -619,7 +698,7 @@ class Detector:
 
     def _summary(self) -> Summary:
         s = Summary()
-        n_good = self._x("SELECT count(*) FROM c").fetchone()[0]
+        n_good = self._x("SELECT count(*) FROM scratch.c").fetchone()[0]
         n_dups = self._x("SELECT count(*) FROM dups").fetchone()[0]
         by_reason: dict[str, int] = {}
         q_good = 0
@@ -656,6 +735,7 @@ class Detector:
             "region": self.opts.region,
             "date": self.opts.on_date.isoformat() if self.opts.on_date else "per-passage",
             "catalog_versions": sorted({r.catalog_version for r in self.book.sets}),
+            "provisions": {r.rule_version: list(r.provisions) for r in self.book.sets},
             "dates_without_rules": sorted(d.isoformat() for d in self.book.errors),
         }
         s.parameters = {
@@ -728,10 +808,6 @@ class Detector:
         (out / "summary.json").write_text(
             json.dumps(s.to_dict(), ensure_ascii=False, indent=2) + "\n", encoding="utf-8"
         )
-
-
-def _escaped_newline(newline: str) -> str:
-    return "\\r\\n" if newline == "\r\n" else "\\n"
 
 
 def _first_column_values(layout: source.CsvLayout, name: str, n: int) -> list[str | None]:

@@ -20,6 +20,7 @@ whose limit is the 行驶证核定总质量 (超限规定 第3条第2款(四)): 
 
 from __future__ import annotations
 
+import dataclasses
 import math
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -253,6 +254,18 @@ def build_ruleset(rules: Any) -> RuleSet:
     )
 
 
+def _content_key(rules: Any) -> object:
+    """Everything of a catalog rules object but its date (equal rules on many dates)."""
+    if dataclasses.is_dataclass(rules):
+        try:
+            key = tuple((f.name, getattr(rules, f.name)) for f in dataclasses.fields(rules) if f.name != "on_date")
+            hash(key)
+            return key
+        except TypeError:
+            pass
+    return id(rules)
+
+
 # --- where the rules come from ----------------------------------------------------------
 
 RulesFor = Callable[[str | None, date], Any]
@@ -282,6 +295,7 @@ class RuleBook:
         self.fixed_date = fixed_date
         self._by_date: dict[date, int | None] = {}
         self._ids: dict[RuleSet, int] = {}
+        self._built: dict[object, RuleSet] = {}
         self.sets: list[RuleSet] = []
         self.errors: dict[date, str] = {}
 
@@ -303,9 +317,15 @@ class RuleBook:
             self.errors[key] = str(exc)
             self._by_date[key] = None
             return None
-        rs = build_ruleset(raw)
+        rs = self._build(raw)
         if rs not in self._ids:
             self._ids[rs] = len(self.sets)
             self.sets.append(rs)
         self._by_date[key] = self._ids[rs]
         return self._by_date[key]
+
+    def _build(self, raw: Any) -> RuleSet:
+        key = _content_key(raw)
+        if key not in self._built:
+            self._built[key] = build_ruleset(raw)
+        return self._built[key]

@@ -35,8 +35,9 @@ class CsvLayout:
     newline: str  # always "\n" for the file DuckDB reads (CRLF input is rewritten)
     columns: list[str]  # one name per header field; unknown columns are named _extra_<i>
     present: set[str] = field(default_factory=set)  # canonical columns present
-    blank_lines: list[int] = field(default_factory=list)  # physical line numbers (1-based)
     transcoded: bool = False  # rewritten: U+FFFD in a field marks an undecodable byte
+    scan: LineScan | None = None  # known when rewritten, else computed alongside the reading
+    blank_lines: list[int] = field(default_factory=list)  # physical line numbers (1-based)
 
 
 def is_parquet(path: Path) -> bool:
@@ -142,8 +143,33 @@ def iter_chunks(path: Path, size: int = CHUNK) -> Iterator[bytes]:
             yield chunk
 
 
-def has_carriage_return(path: Path) -> bool:
-    return any(b"\r" in chunk for chunk in iter_chunks(path))
+@dataclass
+class LineScan:
+    """What one pass over the bytes tells: the number of line feeds, whether the file ends
+    with one, whether it has a carriage return anywhere."""
+
+    newlines: int
+    ends_with_newline: bool
+    has_cr: bool
+
+    def data_lines(self) -> int:
+        """Physical lines after the header (blank ones included)."""
+        lines = self.newlines + (0 if self.ends_with_newline else 1)
+        return max(0, lines - 1)
+
+
+def scan_lines(path: Path) -> LineScan:
+    newlines = 0
+    has_cr = False
+    last = b""
+    with open(path, "rb", buffering=0) as f:
+        buf = bytearray(CHUNK)
+        while n := f.readinto(buf):
+            newlines += buf.count(b"\n", 0, n)
+            if not has_cr and buf.find(b"\r", 0, n) >= 0:
+                has_cr = True
+            last = bytes(buf[n - 1 : n])
+    return LineScan(newlines, last == b"\n", has_cr)
 
 
 def blank_lines(path: Path) -> list[int]:
@@ -183,31 +209,43 @@ def blank_lines(path: Path) -> list[int]:
 REPLACEMENT = "\ufffd".encode()
 
 
-def normalise_to_utf8_lf(src: Path, dst: Path, encoding: str) -> None:
+def normalise_to_utf8_lf(src: Path, dst: Path, encoding: str) -> LineScan:
     """Rewrite as UTF-8 with LF line ends, so DuckDB's reader sees one dialect: CRLF
     becomes LF, a carriage return that ends no line becomes U+FFFD, GBK/GB18030 is decoded
     with undecodable bytes as U+FFFD (such rows are quarantined as invalid_encoding). UTF-8
     input keeps its bytes, invalid ones included, for the reader to reject."""
     decoder = codecs.getincrementaldecoder(encoding)(errors="replace") if encoding != "utf-8" else None
     carry = b""
+    newlines = 0
+    last = b""
     with open(dst, "wb") as out:
+
+        def emit(data: bytes) -> None:
+            nonlocal newlines, last
+            data = data.replace(b"\r\n", b"\n").replace(b"\r", REPLACEMENT)
+            if data:
+                newlines += data.count(b"\n")
+                last = data[-1:]
+                out.write(data)
+
         for chunk in iter_chunks(src):
             data = carry + (decoder.decode(chunk).encode("utf-8") if decoder else chunk)
             carry = b""
             if data.endswith(b"\r"):
                 data, carry = data[:-1], b"\r"
-            out.write(data.replace(b"\r\n", b"\n").replace(b"\r", REPLACEMENT))
-        tail = carry + (decoder.decode(b"", final=True).encode("utf-8") if decoder else b"")
-        out.write(tail.replace(b"\r\n", b"\n").replace(b"\r", REPLACEMENT))
+            emit(data)
+        emit(carry + (decoder.decode(b"", final=True).encode("utf-8") if decoder else b""))
+    return LineScan(newlines, last == b"\n", False)
 
 
-def csv_layout(path: Path, encoding: str | None, work_dir: Path) -> CsvLayout:
-    enc, _newline, header, _ = read_header(path, encoding)
+def csv_layout(path: Path, encoding: str | None, work_dir: Path, force_rewrite: bool = False) -> CsvLayout:
+    """The file DuckDB will read. GBK and CRLF files are rewritten first (their line count
+    comes with it); an LF UTF-8 file is read as it is and scanned alongside."""
+    enc, newline, header, _ = read_header(path, encoding)
     columns, present = map_header(header)
-    target = path
-    transcoded = False
-    if enc != "utf-8" or has_carriage_return(path):
-        target = work_dir / "input-utf8-lf.csv"
-        normalise_to_utf8_lf(path, target, enc)
-        transcoded = True
-    return CsvLayout(target, enc, "\n", columns, present, blank_lines(target), transcoded)
+    layout = CsvLayout(path, enc, "\n", columns, present)
+    if enc != "utf-8" or newline == "\r\n" or force_rewrite:
+        layout.path = work_dir / "input-utf8-lf.csv"
+        layout.scan = normalise_to_utf8_lf(path, layout.path, enc)
+        layout.transcoded = True
+    return layout

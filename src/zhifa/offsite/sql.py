@@ -247,7 +247,7 @@ def classify_sql(relation: str, ctx: SqlContext, keep: list[str] | None = None, 
     free_text = [c for c in ("record_id", "station_id", "lane") if c in ctx.present]
     if naive_quotes:
         l2 += [f"nullif(t_{c}, '') AS u_{c}" for c in present]
-        marks = ['"', "\ufffd"] if ctx.check_replacement_char else ['"']
+        marks = ['"', "\x1f", "\ufffd"] if ctx.check_replacement_char else ['"', "\x1f"]
         flagged = [f"contains(coalesce(t_{c}, ''), '{m}')" for c in free_text for m in marks]
         l2.append("(" + (" OR ".join(flagged) or "false") + ") AS bad_quote")
         l2 += ["NULL::VARCHAR AS bad_quote_field", "false AS bad_enc"]
