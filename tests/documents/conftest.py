@@ -155,3 +155,25 @@ def overload_ctx():
 @pytest.fixture
 def overload_citable(overload_ctx):
     return citable_for(overload_ctx)
+
+
+# ---- the Django shell (models, services, views): cases walked with the cases services ----------------
+# (the fixtures below need the database; the pure tests above do not use them)
+
+from tests.cases.conftest import clock, team  # noqa: E402,F401 - fixtures shared with the cases tests
+from tests.documents.shell import DocWorld, doc_world_for  # noqa: E402
+
+
+@pytest.fixture
+def media(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "files"
+    settings.ZHIFA_PUBLIC_BASE_URL = "https://zhifa.example.gov.cn"
+    for name in ("ZHIFA_LLM_BASE_URL", "ZHIFA_LLM_MODEL", "ZHIFA_LLM_API_KEY"):
+        setattr(settings, name, "")
+    return settings.MEDIA_ROOT
+
+
+@pytest.fixture
+def docs(team, clock, media) -> DocWorld:  # noqa: F811 - the imported fixtures
+    """The two-province world with document settings, and helpers that walk cases with the services."""
+    return doc_world_for(team, clock)

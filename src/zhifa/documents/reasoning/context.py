@@ -35,6 +35,7 @@ EVIDENCE_KINDS = (
 
 SCENARIOS = (
     "offsite_overload",
+    "onsite_overload",
     "onsite_road_transport",
     "ride_hailing",
     "first_offence_no_penalty",

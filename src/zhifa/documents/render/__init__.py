@@ -35,6 +35,7 @@ __all__ = [
     "RenderedDocument",
     "TripleDelivery",
     "build_model",
+    "receipt_context",
     "render_document",
     "render_triple_delivery",
 ]
@@ -123,6 +124,20 @@ def triple_contexts(ctx: DocumentContext, numbers: Mapping[str, str]) -> tuple[D
     return tuple(ctx.with_document(t, numbers[t], related_numbers=related, issue_date=issue) for t in TRIPLE)
 
 
+def receipt_context(ctx: DocumentContext, contexts: tuple[DocumentContext, ...], number: str = "") -> DocumentContext:
+    """The one 送达回证 of a bundle: it lists every document served together, by title and number."""
+    listed = tuple(f"{SPECS[c.document_type].title} {c.number}" for c in contexts)
+    service = replace(ctx.service or ServiceInfo(), documents=listed)
+    if service.served_on is None:
+        service = replace(service, served_on=ctx.service_date)
+    return ctx.with_document(
+        "service_receipt",
+        number,
+        service=service,
+        related_numbers=contexts[0].related_numbers if contexts else ctx.related_numbers,
+    )
+
+
 def render_triple_delivery(
     ctx: DocumentContext,
     *,
@@ -151,16 +166,7 @@ def render_triple_delivery(
             docs.append(render_document(c, fmt, qr_url=url(c.document_type, c.number), reasoning=r))
     receipts: list[RenderedDocument] = []
     if with_receipt:
-        listed = tuple(f"{SPECS[c.document_type].title} {c.number}" for c in contexts)
-        service = replace(ctx.service or ServiceInfo(), documents=listed)
-        if service.served_on is None:
-            service = replace(service, served_on=ctx.service_date)
-        rc = ctx.with_document(
-            "service_receipt",
-            numbers.get("service_receipt", ""),
-            service=service,
-            related_numbers=contexts[0].related_numbers,
-        )
+        rc = receipt_context(ctx, contexts, numbers.get("service_receipt", ""))
         for fmt in formats:
             receipts.append(render_document(rc, fmt, qr_url=url("service_receipt", rc.number)))
     return TripleDelivery(tuple(docs), tuple(receipts), contexts)

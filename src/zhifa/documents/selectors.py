@@ -1,0 +1,193 @@
+"""Scoped reads of documents. Pages, the API and the CLI read documents through these functions.
+
+Scoping is role × jurisdiction: a document of an agency outside the reader's jurisdiction does not
+exist for them (NotFound → 404), whatever its id. Lists select what they show, so their query count
+does not grow with the rows (tests/documents/test_query_counts.py). The portal's
+:func:`public_document` is the one unscoped read; it is reached only with a valid QR signature and
+shows only what ``Document`` holds for the public (never the context snapshot).
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+
+from django.db.models import Avg, Count, Q, QuerySet
+
+from zhifa.cases.models import Case
+from zhifa.core.errors import DomainError, NotFound
+from zhifa.core.permissions import officer_of, visible_agency_ids
+from zhifa.documents.choices import TYPE_TITLES, DocumentStatus
+from zhifa.documents.models import Document, Rating
+
+
+def _uuid(value) -> uuid.UUID | None:
+    try:
+        return uuid.UUID(str(value))
+    except (TypeError, ValueError):
+        return None
+
+
+def document_list(
+    *, user, document_type: str = "", status: str = "", q: str = "", case: int | None = None
+) -> QuerySet[Document]:
+    """Issued and voided documents in the user's jurisdiction, newest first."""
+    qs = Document.objects.filter(agency_id__in=visible_agency_ids(user)).exclude(status=DocumentStatus.DRAFT)
+    if document_type:
+        qs = qs.filter(document_type=document_type)
+    if status in (DocumentStatus.ISSUED, DocumentStatus.VOIDED):
+        qs = qs.filter(status=status)
+    if case:
+        qs = qs.filter(case_id=case)
+    q = (q or "").strip()
+    if q:
+        qs = qs.filter(
+            Q(number__icontains=q)
+            | Q(case__number__icontains=q)
+            | Q(case__party_name__icontains=q)
+            | Q(case__plate__icontains=q.upper())
+        )
+    return (
+        qs.select_related("case", "agency", "issued_by", "issued_by__officer")
+        .defer("context", "reasoning_text", "reasoning_detail")
+        .order_by("-issued_at", "number")
+    )
+
+
+def document_get(*, user, pk) -> Document:
+    """One document (issued, voided or a draft) in the user's jurisdiction, or NotFound."""
+    key = _uuid(pk)
+    if key is None or officer_of(user) is None:
+        raise NotFound("文书")
+    doc = (
+        Document.objects.filter(pk=key, agency_id__in=visible_agency_ids(user))
+        .select_related("case", "agency", "bundle", "issued_by", "voided_by", "replaced_by")
+        .first()
+    )
+    if doc is None:
+        raise NotFound("文书")
+    return doc
+
+
+def bundle_documents(doc: Document) -> list[Document]:
+    if not doc.bundle_id:
+        return []
+    return list(
+        Document.objects.filter(bundle_id=doc.bundle_id).defer("context").order_by("issued_at", "document_type")
+    )
+
+
+@dataclass(frozen=True)
+class TypeRow:
+    """One document type on a case's page: what was issued, and whether it can be issued now."""
+
+    document_type: str
+    title: str
+    issued: list[Document]
+    can_issue: bool
+    reason: str  # why not, in Chinese
+    bundle: bool = False
+
+
+PANEL_TYPES = (
+    "case_filing",
+    "evidence_register",
+    "penalty_notice",
+    "hearing_notice",
+    "penalty_decision",
+    "summary_penalty_decision",
+    "no_penalty_decision",
+    "payment_reminder",
+    "closing_report",
+    "inquiry_record",
+    "site_record",
+    "correction_order",
+)
+
+
+def case_document_panel(*, user, case: Case) -> list[TypeRow]:
+    """The documents of a case by type: issued ones (voided kept, marked), and for each type whether the
+    case's state and records allow issuing it now, or why not."""
+    from zhifa.documents.case_context import case_context
+    from zhifa.documents.services.issue import issued_numbers
+
+    if case.agency_id not in visible_agency_ids(user):
+        raise NotFound("案件")
+    docs = list(
+        Document.objects.filter(case=case).exclude(status=DocumentStatus.DRAFT).defer("context").order_by("issued_at")
+    )
+    by_type: dict[str, list[Document]] = {}
+    for d in docs:
+        by_type.setdefault(d.document_type, []).append(d)
+    related = issued_numbers(case)
+    rows = []
+    for t in PANEL_TYPES:
+        issued = by_type.get(t, [])
+        bundle = t == "penalty_decision"
+        if bundle:
+            for sub in ("credit_repair_notice", "risk_prevention_notice", "service_receipt"):
+                issued = issued + by_type.get(sub, [])
+        live = [d for d in issued if d.status == DocumentStatus.ISSUED]
+        if live:
+            rows.append(TypeRow(t, TYPE_TITLES[t], issued, False, "已签发；如需更正，由负责人作废后重新签发", bundle))
+            continue
+        try:
+            case_context(case, t, related_numbers=related)
+        except DomainError as exc:
+            rows.append(TypeRow(t, TYPE_TITLES[t], issued, False, exc.message, bundle))
+            continue
+        rows.append(TypeRow(t, TYPE_TITLES[t], issued, True, "", bundle))
+    return rows
+
+
+def public_document(document_id) -> Document | None:
+    """The document a QR code names (the portal calls this only after checking the signature)."""
+    key = _uuid(document_id)
+    if key is None:
+        return None
+    return (
+        Document.objects.filter(pk=key)
+        .exclude(status=DocumentStatus.DRAFT)
+        .select_related("agency", "case", "replaced_by")
+        .only(
+            "id",
+            "document_type",
+            "title",
+            "number",
+            "status",
+            "issue_date",
+            "issued_at",
+            "voided_at",
+            "pdf_sha256",
+            "docx_sha256",
+            "pdf_path",
+            "docx_path",
+            "party_masked",
+            "agency_id",
+            "agency__name",
+            "case__state",
+            "case__item_code",
+            "case__item_name",
+            "replaced_by__id",
+            "replaced_by__number",
+        )
+        .first()
+    )
+
+
+def rating_list(*, user) -> QuerySet[Rating]:
+    """Ratings of the enforcement in the user's jurisdiction (supervision), newest first."""
+    return (
+        Rating.objects.filter(agency_id__in=visible_agency_ids(user))
+        .select_related("document", "agency")
+        .order_by("-created_at")
+    )
+
+
+def rating_summary(*, user) -> dict:
+    agg = Rating.objects.filter(agency_id__in=visible_agency_ids(user)).aggregate(n=Count("id"), avg=Avg("score"))
+    return {"count": agg["n"] or 0, "average": round(agg["avg"], 2) if agg["avg"] is not None else None}
+
+
+def type_title(code: str) -> str:
+    return TYPE_TITLES.get(code, code)
