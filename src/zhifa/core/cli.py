@@ -23,6 +23,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     demo.add_argument("--scale", choices=["small", "large"], default="small")
     demo.add_argument("--seed", type=int, default=20261125)
     demo.add_argument("--quiet", action="store_true")
+    demo.add_argument("--print-logins", action="store_true", help="打印演示账号")
     demo.set_defaults(func=_demo, needs_django=True)
 
     token = sub.add_parser("token", help="为用户签发接口令牌")
@@ -61,6 +62,12 @@ def _demo(args) -> int:
     summary = load_demo(scale=args.scale, seed=args.seed, verbose=not args.quiet)
     if not args.quiet:
         print(json.dumps(summary, ensure_ascii=False, indent=1))
+    if args.print_logins:
+        from zhifa.demo import DEMO_PASSWORD
+
+        print(f"\n演示账号（仅演示模式；密码均为 {DEMO_PASSWORD}）：")
+        for row in summary["logins"]:
+            print(f"  {row['username']:16s} {row['name']:6s} {row['agency']:10s} {row['roles']}")
     return 0
 
 
