@@ -491,9 +491,12 @@ class Detector:
         if self.progress:
             self.progress.fraction(0.78)
         # duplicates: the first row with a record id is the record, later ones are duplicates
+        # rows whose first hash equals a neighbour's in hash order (one sort, cheaper than a
+        # 10-million-group aggregate), then exact groups on both hashes among those few
         self._x(
-            "CREATE TEMP TABLE dupc AS SELECT rowid AS rid, k1, k2 FROM scratch.c WHERE k1 IN "
-            "(SELECT k1 FROM scratch.c WHERE k1 IS NOT NULL GROUP BY k1 HAVING count(*) > 1)",
+            "CREATE TEMP TABLE dupc AS SELECT rid, k1, k2 FROM ("
+            "SELECT rowid AS rid, k1, k2, lag(k1) OVER w AS p, lead(k1) OVER w AS n "
+            "FROM scratch.c WHERE k1 IS NOT NULL WINDOW w AS (ORDER BY k1)) WHERE k1 = p OR k1 = n",
             label="duplicates",
         )
         self._x(
@@ -506,12 +509,20 @@ class Detector:
         # The rows that matter, classified again from their raw fields with every value kept.
         # Over-limit rows of the scan had no quote and no bad value, so the scan's reading of
         # them is exact; the others get the full treatment (quotes, reasons, fields).
+        # the selected rows are first copied into dense tables: a projection over the sparse
+        # output of a filter pays its per-chunk cost thousands of times
         cols = ", ".join(f"json_extract_string(raw, '$[{i}]') AS {q(c)}" for i, c in enumerate(self.packed))
-        rest_rel = (
-            f"(SELECT rowid AS rid, class AS class1, vh, {cols} FROM scratch.c "
-            f"WHERE raw IS NOT NULL AND class <> {CLASS_VIOLATION})"
+        self._x(
+            f"CREATE TEMP TABLE recheck AS SELECT rowid AS rid, class AS class1, vh, {cols} FROM scratch.c "
+            f"WHERE raw IS NOT NULL AND class <> {CLASS_VIOLATION}",
+            label="classify rows that matter",
         )
-        full = classify_sql(rest_rel, ctx, keep=["rid", "class1", "vh"])
+        self._x(
+            "CREATE TEMP TABLE carried AS SELECT rowid AS rid, class AS class1, vh, raw FROM scratch.c "
+            f"WHERE class = {CLASS_VIOLATION}",
+            label="classify rows that matter",
+        )
+        full = classify_sql("recheck", ctx, keep=["rid", "class1", "vh"])
         carried = ", ".join(
             f"CAST(nullif(parts[{CARRIED.index(c) + 1}], '') AS {CARRIED_TYPES.get(c, 'VARCHAR')}) AS {c}"
             if c in CARRIED
@@ -521,8 +532,8 @@ class Detector:
             for c in [*OUTPUT, *(f"t_{x}" for x in schema.COLUMN_NAMES)]
         )
         viol = (
-            f"SELECT rid, class1, vh, {carried} FROM (SELECT rowid AS rid, class AS class1, vh, "
-            f"string_split(raw, chr(31)) AS parts FROM scratch.c WHERE class = {CLASS_VIOLATION})"
+            f"SELECT rid, class1, vh, {carried} FROM (SELECT rid, class1, vh, "
+            "string_split(raw, chr(31)) AS parts FROM carried)"
         )
         self._x(
             "CREATE TEMP TABLE det AS SELECT *, rid IN (SELECT rid FROM dups) AS is_dup, "
@@ -670,11 +681,14 @@ class Detector:
             WITH m AS (
                 SELECT v.*, g.first_rid FROM viol v JOIN grp g USING (rid)
             ), agg AS (
+                -- lists sorted afterwards: ordered aggregates are slow for many small groups
                 SELECT first_rid,
                        arg_max(rid, struct_pack(o := over_kg, t := -ts_us, r := -rid)) AS worst_rid,
                        count(*) AS passage_count,
-                       string_agg(u_record_id, ';' ORDER BY ts_us, rid) AS passages,
-                       string_agg(DISTINCT u_station_id, ';' ORDER BY u_station_id) AS stations,
+                       array_to_string(list_transform(
+                           list_sort(list(struct_pack(t := ts_us, r := rid, id := u_record_id))),
+                           lambda x: x.id), ';') AS passages,
+                       array_to_string(list_sort(list_distinct(list(u_station_id))), ';') AS stations,
                        min(ts_us) AS first_ts, max(ts_us) AS last_ts,
                        max(over_length_mm) AS over_length_mm, max(over_width_mm) AS over_width_mm,
                        max(over_height_mm) AS over_height_mm
