@@ -12,6 +12,7 @@ import pypdf
 from django.conf import settings
 
 from tests.cases.conftest import OVERLOAD_FACTS, act, new_case, to_decided, to_notified, to_served
+from tests.documents.fake_render import fake_render_items
 from zhifa.documents.models import Document, DocumentProfile
 
 PROFILE = {
@@ -115,22 +116,13 @@ def doc_world_for(team, clock) -> DocWorld:
     return DocWorld(team, clock)
 
 
-__all__ = ["OVERLOAD_FACTS", "DocWorld", "doc_world_for", "docx_text", "flat", "pdf_text", "stored"]
-
-
-def fake_render_items(payload: list[dict]) -> list[dict]:
-    """A stand-in for the renderer where the bytes do not matter (portal, views, batches): distinct,
-    deterministic bytes per document, so hashes and files behave as with real documents."""
-    import hashlib
-
-    out = []
-    for item in payload:
-        ctx = item["context"]
-        title = ctx["document_type"]
-        entry = {"id": item["id"], "title": ""}
-        for fmt in ("pdf", "docx"):
-            content = f"{fmt}:{item['id']}:{ctx.get('document_number')}:{item['qr_url']}".encode()
-            entry[fmt] = {"content": content, "sha256": hashlib.sha256(content).hexdigest()}
-        entry["title"] = {"penalty_decision": "行政处罚决定书"}.get(title, "")
-        out.append(entry)
-    return out
+__all__ = [
+    "OVERLOAD_FACTS",
+    "DocWorld",
+    "doc_world_for",
+    "docx_text",
+    "fake_render_items",
+    "flat",
+    "pdf_text",
+    "stored",
+]

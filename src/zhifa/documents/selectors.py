@@ -114,7 +114,11 @@ def case_document_panel(*, user, case: Case) -> list[TypeRow]:
     if case.agency_id not in visible_agency_ids(user):
         raise NotFound("案件")
     docs = list(
-        Document.objects.filter(case=case).exclude(status=DocumentStatus.DRAFT).defer("context").order_by("issued_at")
+        Document.objects.filter(case=case)
+        .exclude(status=DocumentStatus.DRAFT)
+        .select_related("case")
+        .defer("context")
+        .order_by("issued_at")
     )
     by_type: dict[str, list[Document]] = {}
     for d in docs:

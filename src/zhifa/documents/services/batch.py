@@ -23,7 +23,6 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.contrib.auth import get_user_model
-from django.db import close_old_connections
 
 from zhifa.cases.models import Case
 from zhifa.core.errors import DomainError
@@ -194,7 +193,6 @@ def batch_issue_job(job_id: str, *, case_ids: list[int], user_id: int, workers: 
     finally:
         if pool is not None:
             pool.shutdown(wait=True, cancel_futures=True)
-        close_old_connections()
     result["seconds"] = round(time.monotonic() - started, 1)
     result["workers"] = workers if pool else 0
     job_progress(
