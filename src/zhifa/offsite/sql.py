@@ -299,23 +299,20 @@ def classify_sql(relation: str, ctx: SqlContext, keep: list[str] | None = None, 
     for c in ints:
         # fast path: the plain spelling of a 9-digit integer; the grammar decides the rest
         l4.append(
-            f"(CASE WHEN i_{c} BETWEEN -999999999 AND 999999999 AND CAST(i_{c} AS VARCHAR) = u_{c} THEN true "
-            f"ELSE regexp_full_match(u_{c}, {sql_string(INT_RE)}) END) AS ok_{c}"
+            f"(CASE WHEN CAST(i_{c} AS VARCHAR) = u_{c} AND i_{c} BETWEEN -999999999 AND 999999999 THEN i_{c} "
+            f"WHEN regexp_full_match(u_{c}, {sql_string(INT_RE)}) THEN i_{c} END) AS v_{c}"
             if c in ctx.present
-            else f"NULL::BOOLEAN AS ok_{c}"
+            else f"NULL::INTEGER AS v_{c}"
         )
-        l4.append(f"i_{c}")
     l4.append(
-        "(CASE WHEN CAST(i_speed_kmh AS VARCHAR) = u_speed_kmh THEN true "
-        f"ELSE regexp_full_match(u_speed_kmh, {sql_string(DECIMAL_RE)}) END) AS ok_speed_kmh"
+        "(CASE WHEN CAST(i_speed_kmh AS VARCHAR) = u_speed_kmh THEN CAST(i_speed_kmh AS DECIMAL(9,3)) "
+        f"WHEN regexp_full_match(u_speed_kmh, {sql_string(DECIMAL_RE)}) THEN CAST(u_speed_kmh AS DECIMAL(9,3)) "
+        "END) AS v_speed_kmh"
         if "speed_kmh" in ctx.present
-        else "NULL::BOOLEAN AS ok_speed_kmh"
+        else "NULL::DECIMAL(9,3) AS v_speed_kmh"
     )
     layer4a = f"SELECT {kp}{', '.join(l4)} FROM ({layer3})"
     l4 = ["*"]
-    for c in ints:
-        l4.append(f"(CASE WHEN ok_{c} THEN i_{c} END) AS v_{c}")
-    l4.append("(CASE WHEN ok_speed_kmh THEN CAST(u_speed_kmh AS DECIMAL(9,3)) END) AS v_speed_kmh")
     # the connection's TimeZone is Asia/Shanghai (+08:00 since 1991): a time without a zone is local
     l4.append("(CASE WHEN ok_ts THEN epoch_us(TRY_CAST(u_passed_at AS TIMESTAMPTZ)) END) AS ts_us")
     l4.append(
@@ -396,7 +393,7 @@ def classify_sql(relation: str, ctx: SqlContext, keep: list[str] | None = None, 
     checks.append(("ts_us IS NULL", "bad_timestamp", "'passed_at'"))
     for c in COLUMN_NAMES:
         if BY_NAME[c].kind in ("int", "decimal") and has(c):
-            cond = f"NOT ok_{c}" if c in REQUIRED else f"u_{c} IS NOT NULL AND NOT ok_{c}"
+            cond = f"v_{c} IS NULL" if c in REQUIRED else f"u_{c} IS NOT NULL AND v_{c} IS NULL"
             checks.append((cond, "bad_number", lit(c)))
     checks.append(("NOT plate_ok", "invalid_plate", "'plate'"))
     if has("plate_color"):
@@ -451,7 +448,7 @@ def classify_sql(relation: str, ctx: SqlContext, keep: list[str] | None = None, 
             if r == "pending":
                 target = post
                 continue
-            target.append(f"coalesce({cond}, false)")
+            target.append(f"({cond})")
         layer7 = (
             f"SELECT *, NULL::VARCHAR AS reason, NULL::VARCHAR AS field, "
             f"(CASE WHEN {' OR '.join(pre)} THEN {CLASS_QUARANTINE} WHEN rs IS NULL THEN {CLASS_PENDING} "
