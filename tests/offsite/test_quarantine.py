@@ -187,3 +187,29 @@ def test_control_characters_in_free_text_survive(run, csv_file):
     r = run(csv_file(rows))
     assert r.quarantine == []
     assert [(e["record_id"], e["over_kg"]) for e in r.events] == [("R\x1f1", "1000")]
+
+
+def test_header_only_and_no_final_newline(run, tmp_path):
+    empty = tmp_path / "empty.csv"
+    empty.write_text(",".join(HEADER) + "\n", encoding="utf-8")
+    r = run(empty)
+    assert (r.summary["read"], r.summary["events"]) == (0, 0)
+    assert r.events == [] and r.quarantine == []
+    last = tmp_path / "last.csv"
+    last.write_text(
+        ",".join(HEADER) + "\n" + ",".join(str(passage(1, gross_kg=50000)[c]) for c in HEADER), encoding="utf-8"
+    )
+    r = run(last)
+    assert r.summary["read"] == 1 and len(r.events) == 1
+
+
+def test_station_list_file_on_the_command_line(tmp_path, capsys):
+    from zhifa.cli import main
+
+    stations = tmp_path / "stations.csv"
+    stations.write_text("station_id\nS410100001\n", encoding="utf-8")
+    path = write_csv(tmp_path / "s.csv", [passage(1), passage(2, station_id="S9")])
+    out = tmp_path / "o"
+    argv = ["offsite", "detect", "--input", str(path), "--out", str(out), "--stations", str(stations), "--no-progress"]
+    assert main(argv) == 0
+    assert "隔离 1" in capsys.readouterr().out
