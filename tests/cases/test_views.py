@@ -228,3 +228,30 @@ def test_dashboard_panel_and_its_query_budget(client, team, clock, django_assert
     with django_assert_max_num_queries(len(few.captured_queries)):
         page = client.get("/").content.decode()
     assert 'data-testid="overdue-count">4<' in page  # the three new investigations were filed on 03-02 too
+
+
+def test_page_and_api_survive_a_year_without_calendar_data(client, team, clock):
+    """A due date in a year the working-day calendar has no data for must not break the case page:
+    the money position is left out; actions that need the date are refused with calendar.no_data."""
+    from tests.cases.conftest import to_served
+
+    case = to_served(team, clock)
+    Case.objects.filter(pk=case.pk).update(served_on="2026-12-28")  # payment due in January 2027
+    clock("2026-12-29")
+    login(client, team.head)
+    assert client.get(f"/cases/{case.pk}/").status_code == 200
+    r = client.get(f"/api/v1/cases/{case.pk}")
+    assert r.status_code == 200 and r.json()["owed"] is None
+    blocked = {a["action"]: a for a in r.json()["actions"]}
+    assert blocked["start_enforcement"]["blocked_code"] == "calendar.no_data"
+
+
+def test_open_predicate_matches_the_locked_states():
+    """The selectors' "open" filter is the predicate of the partial indexes (migration 0003)."""
+    from zhifa.cases import selectors
+    from zhifa.cases.choices_pure import LOCKED_STATES
+    from zhifa.cases.migrations import __path__ as migrations_path
+
+    assert set(selectors.LOCKED) == {s.value for s in LOCKED_STATES}
+    text = (__import__("pathlib").Path(migrations_path[0]) / "0003_list_indexes.py").read_text()
+    assert "NOT (state IN ('closed', 'dismissed'))" in text
