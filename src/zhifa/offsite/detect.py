@@ -25,6 +25,7 @@ How it stays within memory on 10 million rows (docs/offsite.md, "Design"):
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import os
 import tempfile
@@ -390,7 +391,8 @@ class Detector:
         # exact classification, so it cannot be a value here)
         raw = "CAST(to_json([" + ", ".join(f"t_{c}" for c in present) + "]) AS VARCHAR)"
         values = "concat_ws(chr(31), " + ", ".join(f"coalesce(CAST({c} AS VARCHAR), '')" for c in CARRIED) + ")"
-        inner = classify_sql(self.relation, ctx, naive_quotes=True)
+        scan_ctx = dataclasses.replace(ctx, empty_is_null=not self.is_parquet)
+        inner = classify_sql(self.relation, scan_ctx, naive_quotes=True)
         # over-limit rows keep their values (they are final); the others their raw fields,
         # to be classified again exactly
         sql = (

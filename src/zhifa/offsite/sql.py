@@ -63,6 +63,7 @@ class SqlContext:
     plaus: Plausibility = field(default_factory=Plausibility)
     nev_letters: str = "DF"
     check_replacement_char: bool = False
+    empty_is_null: bool = False  # the source never holds '' (DuckDB's CSV reader)
 
 
 def q(name: str) -> str:
@@ -246,7 +247,8 @@ def classify_sql(relation: str, ctx: SqlContext, keep: list[str] | None = None, 
     l2 = [f"t_{c}" for c in COLUMN_NAMES]
     free_text = [c for c in ("record_id", "station_id", "lane") if c in ctx.present]
     if naive_quotes:
-        l2 += [f"nullif(t_{c}, '') AS u_{c}" for c in present]
+        # DuckDB's CSV reader already gives NULL for an empty field; other sources may hold ''
+        l2 += [f"t_{c} AS u_{c}" if ctx.empty_is_null else f"nullif(t_{c}, '') AS u_{c}" for c in present]
         marks = ['"', "\x1f", "\ufffd"] if ctx.check_replacement_char else ['"', "\x1f"]
         flagged = [f"contains(coalesce(t_{c}, ''), '{m}')" for c in free_text for m in marks]
         l2.append("(" + (" OR ".join(flagged) or "false") + ") AS bad_quote")
