@@ -201,3 +201,34 @@ def _file(name, content):
     from django.core.files.uploadedfile import SimpleUploadedFile
 
     return SimpleUploadedFile(name, content)
+
+
+def test_assign_officers_and_deviations(client, team, clock):
+    case = new_case(team)
+    login(client, team.head)
+    r = client.put(
+        f"/api/v1/cases/{case.pk}/officers",
+        data=json.dumps(
+            {"officer_ids": [team.officer2.pk, team.officer.pk], "lead_id": team.officer2.pk, "version": 0}
+        ),
+        content_type="application/json",
+    )
+    assert r.status_code == 200
+    assert [(o["id"], o["role"]) for o in r.json()["officers"]] == [
+        (team.officer2.pk, "lead"),
+        (team.officer.pk, "assist"),
+    ]
+    r = client.put(
+        f"/api/v1/cases/{case.pk}/officers",
+        data=json.dumps({"officer_ids": [team.world.ly_officer.pk], "version": 1}),
+        content_type="application/json",
+    )
+    assert (r.status_code, r.json()["code"]) == (400, "case.officer_invalid")
+    spill = to_investigating(team, clock, new_case(team, item_code="highway.spillage", facts={"harm": "minor"}))
+    login(client, team.officer)
+    post(client, f"/api/v1/cases/{spill.pk}/assess", {"chosen_fine_yuan": 1000, "reason": "及时清除遗洒物"})
+    login(client, team.world.nz_supervisor)
+    rows = client.get("/api/v1/cases/deviations").json()
+    assert [(r["case"], r["proposed_fine_yuan"], r["chosen_fine_yuan"], r["reason"]) for r in rows] == [
+        (spill.pk, 2500, 1000, "及时清除遗洒物")
+    ]

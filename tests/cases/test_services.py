@@ -419,6 +419,29 @@ class TestDecision:
         assert case.state == "decided"
         assert case.next_due_rule == "service"
 
+    def test_lighter_after_the_statement_by_assessing_again(self, team, clock):
+        case = to_investigating(team, clock, new_case(team, item_code="highway.spillage", facts={"harm": "minor"}))
+        case_assess(actor=team.officer.user, case=case)  # 2,500 proposed
+        act(case, "submit_for_review", team.officer)
+        case = act(case, "notify", team.officer)
+        clock("2026-03-04")
+        act(case, "record_statement", team.officer, heard_on=d("2026-03-04"))
+        case_assess(
+            actor=team.officer.user, case=case, chosen_fine_yuan=1500, reason="当事人陈述申辩理由成立，已清除遗洒物"
+        )
+        clock("2026-03-12")
+        case = case_decide(actor=team.head.user, case=case, outcome="penalty").case
+        assert (case.state, case.fine_yuan) == ("decided", 1500)
+        assert case.notified_penalty["fine_yuan"] == 2500
+
+    def test_heavier_assessment_after_the_statement_is_refused(self, team, clock):
+        case = to_notified(team, clock)
+        clock("2026-03-05")
+        act(case, "record_statement", team.officer, heard_on=d("2026-03-05"))
+        case_assess(actor=team.officer.user, case=case, facts={**OVERLOAD_FACTS, "gross_weight_kg": 60000})
+        clock("2026-03-12")
+        refused("case.heavier_after_statement", case_decide, actor=team.head.user, case=case, outcome="penalty")
+
     def test_decision_freezes_the_evidence(self, team, clock):
         from tests.cases.test_evidence import upload
 

@@ -3,6 +3,8 @@ registration from a lookup, evidence files behind the permission check, query bu
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from tests.cases.conftest import act, new_case, to_decided, to_investigating, to_notified
@@ -253,5 +255,5 @@ def test_open_predicate_matches_the_locked_states():
     from zhifa.cases.migrations import __path__ as migrations_path
 
     assert set(selectors.LOCKED) == {s.value for s in LOCKED_STATES}
-    text = (__import__("pathlib").Path(migrations_path[0]) / "0003_list_indexes.py").read_text()
+    text = (Path(migrations_path[0]) / "0003_list_indexes.py").read_text()
     assert "NOT (state IN ('closed', 'dismissed'))" in text

@@ -24,10 +24,12 @@ from zhifa.cases.selectors import (
     case_list,
     case_timeline,
     dashboard_summary,
+    deviation_list,
 )
 from zhifa.cases.services import (
     case_act,
     case_assess,
+    case_assign_officers,
     case_create,
     case_update,
     evidence_open,
@@ -70,6 +72,12 @@ class CaseUpdateIn(Schema):
 class ActionIn(Schema):
     version: int
     params: dict[str, Any] = {}
+
+
+class OfficersIn(Schema):
+    officer_ids: list[int]
+    lead_id: int | None = None
+    version: int
 
 
 class AssessIn(Schema):
@@ -122,6 +130,25 @@ def dashboard(request):
     }
 
 
+@router.get("/deviations", summary="采用金额不同于裁量建议金额的案件及理由（监督）")
+def deviations(request, limit: int = 100):
+    rows = deviation_list(user=request.user)[: min(max(limit, 1), 500)]
+    return [
+        {
+            "case": r.case_id,
+            "number": r.case.number,
+            "item": r.item_code,
+            "proposed_fine_yuan": r.proposed_fine_yuan,
+            "chosen_fine_yuan": r.chosen_fine_yuan,
+            "range": [r.fine_min_yuan, r.fine_max_yuan],
+            "reason": r.deviation_reason,
+            "by": str(r.created_by),
+            "at": r.created_at.isoformat(),
+        }
+        for r in rows
+    ]
+
+
 @router.post("", response={201: dict}, summary="登记案件")
 def create_case(request, payload: CaseIn):
     case = case_create(actor=request.user, **payload.dict())
@@ -139,6 +166,14 @@ def update_case(request, pk: int, payload: CaseUpdateIn):
     if data.get("violation_date"):
         data["violation_date"] = parse_date(data["violation_date"], "violation_date")
     case_update(actor=request.user, case=pk, data=data, version=payload.version)
+    return _detail(request, pk)
+
+
+@router.put("/{pk}/officers", summary="调整承办人员（负责人或主办人员；决定前；带版本号）")
+def assign_officers(request, pk: int, payload: OfficersIn):
+    case_assign_officers(
+        actor=request.user, case=pk, officer_ids=payload.officer_ids, lead_id=payload.lead_id, version=payload.version
+    )
     return _detail(request, pk)
 
 

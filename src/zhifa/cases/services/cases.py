@@ -482,7 +482,11 @@ def _prepare(action: Action, case: Case, snap: wf.CaseSnapshot, params: dict[str
     elif action is Action.DECIDE_ON_THE_SPOT:
         params["penalty"] = _penalty_matches_assessment(case, params.get("penalty"), required=True)
     elif action is Action.DECIDE and str(params.get("outcome")) == "penalty":
-        _penalty_matches_assessment(case, params.get("penalty") or snap.notified_penalty, required=False)
+        # by default the penalty of the current assessment (lighter after a statement: assess again
+        # with a reason); the workflow then refuses anything heavier than what was notified
+        if params.get("penalty") is None:
+            params["penalty"] = assessment_penalty(current_assessment(case)) or snap.notified_penalty
+        _penalty_matches_assessment(case, params.get("penalty"), required=False)
     elif action is Action.RECORD_LEGAL_REVIEW and "penalty" not in params:
         default = snap.notified_penalty or assessment_penalty(current_assessment(case))
         if default is not None:
