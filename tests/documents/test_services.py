@@ -292,3 +292,53 @@ def test_a_model_draft_is_used_only_when_it_passes_the_verifier(docs, issue, set
     assert decision2.reasoning_source == "composer" and decision2.reasoning_fallback == "draft_rejected"
     assert "amount_mismatch" in decision2.reasoning_detail
     assert "5000元" not in flat(pdf_text(stored(decision2, "pdf")))
+
+
+def test_a_summary_decision_states_the_chosen_amount_and_its_reason(docs, issue):
+    from tests.documents.shell import act, new_case
+    from tests.factories import PersonFactory
+    from zhifa.cases.services import case_assess
+
+    person = PersonFactory(agency=docs.world.nanzhao, name="李四")
+    case = new_case(
+        docs.team,
+        procedure="summary",
+        item_code="highway.spillage",
+        facts={"harm": "minor"},
+        enterprise=None,
+        person=person,
+        summary="豫R12345号车辆装载物遗洒污染公路路面",
+    )
+    docs.clock("2026-03-02")
+    case_assess(actor=docs.team.officer.user, case=case, chosen_fine_yuan=100, reason="遗洒量少，当事人已当场清除")
+    act(case, "decide_on_the_spot", docs.team.officer, rights_informed=True)
+    with pytest.raises(ContextUnavailable):
+        issue(docs.team.officer.user, case, "penalty_decision")
+    doc = issue(docs.team.officer.user, case, "summary_penalty_decision")[0]
+    assert doc.number.endswith("简决〔2026〕0001号")
+    text = flat(pdf_text(stored(doc, "pdf")))
+    assert "确定罚款100元" in text and "遗洒量少，当事人已当场清除" in text
+    assert "罚款人民币100元" in text and person.id_number in text
+    assert "@" not in text  # no internal catalog codes (highway.spillage@2011)
+
+
+def test_a_document_tells_only_what_happened_by_its_date(docs, issue):
+    case = docs.decided()  # notified 03-04, rights waived 03-05, decided 03-05
+    notice = issue(docs.team.officer.user, case, "penalty_notice")[0]
+    notice_text = flat(pdf_text(stored(notice, "pdf")))
+    assert "放弃陈述" not in notice_text and "有权进行陈述和申辩" in notice_text
+    decision = issue(docs.team.officer.user, case, "penalty_decision")[0]
+    assert "明确表示放弃陈述、申辩的权利" in flat(pdf_text(stored(decision, "pdf")))
+    assert decision.context["related_numbers"]["penalty_notice"] == notice.number
+
+
+def test_the_seal_never_stands_alone_on_the_last_page(docs, issue):
+    import io
+
+    import pypdf
+
+    decision = issue(docs.team.officer.user, docs.decided(), "penalty_decision")[0]
+    pages = pypdf.PdfReader(io.BytesIO(stored(decision, "pdf"))).pages
+    last = flat(pages[-1].extract_text())
+    seal_only = flat(f"{docs.world.nanzhao.name}（印章）2026年3月5日")
+    assert seal_only in last and len(last) > len(seal_only) + 5

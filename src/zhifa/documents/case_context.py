@@ -41,6 +41,7 @@ from zhifa.documents.reasoning.context import (
     PersonInfo,
     ServiceInfo,
     Statement,
+    TraceStep,
     VehicleInfo,
 )
 
@@ -415,6 +416,7 @@ def case_context(
             scenario=scenario_for(case, case.outcome or "", lists),
             **common,
         )
+        ctx = _with_officer_choice(ctx, record)
     else:
         ctx = DocumentContext(scenario=scenario_for(case), **common)
     # the head's decision prevails over the engine's proposal (第57条: the outcome is the head's)
@@ -437,7 +439,38 @@ def case_context(
             ),
             scenario=scenario_for(case, case.outcome, d.lists),
         )
-    return _for_type(case, ctx, document_type, record, rec, today or timezone.localdate())
+    ctx = _for_type(case, ctx, document_type, record, rec, today or timezone.localdate())
+    return _as_of(ctx)
+
+
+def _as_of(ctx: DocumentContext) -> DocumentContext:
+    """A document tells only what had happened by its date: statements, defences and waivers received
+    later (a notice is answered after it is served) are not part of it."""
+    day = ctx.issue_date
+    if day is None or not ctx.statements:
+        return ctx
+    return replace(ctx, statements=tuple(s for s in ctx.statements if s.received_on <= day))
+
+
+def _with_officer_choice(ctx: DocumentContext, record: DecisionRecord) -> DocumentContext:
+    """When the officer chose another amount inside the range than the engine proposed, the reasoning
+    says so, with the written reason the discretion record holds (第五条: 过罚相当, and the reason is
+    what makes the choice reviewable)."""
+    d = ctx.decision
+    if d is None or not d.has_fine or record.chosen_fine_yuan is None:
+        return ctx
+    if record.proposed_fine_yuan is None or record.chosen_fine_yuan == record.proposed_fine_yuan:
+        return ctx
+    reason = (record.deviation_reason or "").strip().rstrip("。")
+    if not reason:
+        return ctx
+    step = TraceStep(
+        condition="",
+        result=f"本机关在法定幅度内确定罚款{record.chosen_fine_yuan}元，理由是：{reason}",
+        kind="choice",
+        applied=True,
+    )
+    return replace(ctx, decision=replace(d, trace=(*d.trace, step)))
 
 
 def _for_type(case, ctx: DocumentContext, t: str, record, rec: dict[str, Any], today: date) -> DocumentContext:

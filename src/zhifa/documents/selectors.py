@@ -12,13 +12,20 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass
 
-from django.db.models import Avg, Count, Q, QuerySet
+from django.db.models import Avg, Case, Count, IntegerField, Q, QuerySet, Value, When
 
-from zhifa.cases.models import Case
+from zhifa.cases.models import Case as CaseModel
 from zhifa.core.errors import DomainError, NotFound
 from zhifa.core.permissions import officer_of, visible_agency_ids
-from zhifa.documents.choices import TYPE_TITLES, DocumentStatus
+from zhifa.documents.choices import BUNDLE_TYPES, TYPE_TITLES, DocumentStatus
 from zhifa.documents.models import Document, Rating
+
+#: within one issue (a 三书同达 bundle), the decision first and the receipt last
+BUNDLE_ORDER = Case(
+    *(When(document_type=t, then=Value(i)) for i, t in enumerate(BUNDLE_TYPES)),
+    default=Value(len(BUNDLE_TYPES)),
+    output_field=IntegerField(),
+)
 
 
 def _uuid(value) -> uuid.UUID | None:
@@ -50,7 +57,7 @@ def document_list(
     return (
         qs.select_related("case", "agency", "issued_by", "issued_by__officer")
         .defer("context", "reasoning_text", "reasoning_detail")
-        .order_by("-issued_at", "number")
+        .order_by("-issued_at", BUNDLE_ORDER, "number")
     )
 
 
@@ -72,9 +79,7 @@ def document_get(*, user, pk) -> Document:
 def bundle_documents(doc: Document) -> list[Document]:
     if not doc.bundle_id:
         return []
-    return list(
-        Document.objects.filter(bundle_id=doc.bundle_id).defer("context").order_by("issued_at", "document_type")
-    )
+    return list(Document.objects.filter(bundle_id=doc.bundle_id).defer("context").order_by("issued_at", BUNDLE_ORDER))
 
 
 @dataclass(frozen=True)
@@ -105,7 +110,7 @@ PANEL_TYPES = (
 )
 
 
-def case_document_panel(*, user, case: Case) -> list[TypeRow]:
+def case_document_panel(*, user, case: CaseModel) -> list[TypeRow]:
     """The documents of a case by type: issued ones (voided kept, marked), and for each type whether the
     case's state and records allow issuing it now, or why not."""
     from zhifa.documents.case_context import case_context

@@ -5,6 +5,7 @@ Views check the shape of input and call the services; every rejection shows its 
 
 from __future__ import annotations
 
+import re
 import uuid
 
 from django.contrib import messages
@@ -157,8 +158,26 @@ def detail_view(request, pk):
             "is_head": officer is not None and officer.has_role("head"),
             "can_issue": _is_officer(request.user),
             "type_title": TYPE_TITLES.get(doc.document_type, doc.document_type),
+            "paragraphs": [(p, bool(HEADING.match(p))) for p in doc.reasoning_text.split("\n") if p.strip()],
+            "plain": _plain_summary(doc),
         },
     )
+
+
+HEADING = re.compile(r"^[一二三四五六七八九十]+、")
+
+
+def _plain_summary(doc) -> str:
+    """The plain-language summary for the party (the composer's second register), from the snapshot."""
+    if not doc.reasoning_source or not doc.context:
+        return ""
+    from zhifa.documents.reasoning.composer import compose
+    from zhifa.documents.reasoning.context import DocumentContext
+
+    try:
+        return compose(DocumentContext.from_dict(doc.context)).plain_summary
+    except DomainError:
+        return ""
 
 
 @login_required

@@ -121,12 +121,18 @@ def _facts_in_words(facts: Mapping[str, Any], labels: Mapping[str, str]) -> str:
 
 _CODE_IN_PARENS = re.compile(r"（[A-Za-z0-9_.@\-]+）|\([A-Za-z0-9_.@\-]+\)")
 # catalog trace steps that the document words (item/facts/outcome are said elsewhere)
-_WORDED_KINDS = {"", "law_choice", "violation", "bracket", "tier", "adjust", "cap", "exception"}
+# "choice": the amount the officer chose inside the range, with the written reason (from the case)
+_WORDED_KINDS = {"", "law_choice", "violation", "bracket", "tier", "adjust", "cap", "exception", "choice"}
 
 
 def _clean(text: str) -> str:
     """Catalog sentences carry internal codes in brackets (overload.weight@2016); drop them."""
     return _CODE_IN_PARENS.sub("", text).strip()
+
+
+def clean_codes(text: str) -> str:
+    """A trace sentence without the catalog's internal codes, as documents print it."""
+    return _clean(text)
 
 
 def worded_steps(steps: tuple[TraceStep, ...]) -> list[TraceStep]:

@@ -16,7 +16,7 @@ from datetime import date
 
 from zhifa.core.errors import DomainError
 
-from ..reasoning.composer import Reasoning, compose, worded_steps
+from ..reasoning.composer import Reasoning, clean_codes, compose, worded_steps
 from ..reasoning.context import (
     EVIDENCE_KINDS,
     SEVERITY_LABELS,
@@ -340,7 +340,7 @@ def build_summary_penalty_decision(ctx: DocumentContext, r: Reasoning | None = N
         sanction = (
             sanction + "，" if sanction else ""
         ) + f"罚款人民币{d.fine_yuan}元（大写：{amount_capital(d.fine_yuan)}）"
-    why = "；".join(s.result.rstrip("。") for s in worded_steps(d.trace) if s.result)
+    why = "；".join(clean_codes(s.result).rstrip("。") for s in worded_steps(d.trace) if s.result)
     remedies = next((p for p in r.equity.paragraphs if "行政复议" in p), "")
     payment = next((p for p in r.equity.paragraphs if "缴纳罚款" in p), "")
     rows: list[list[Cell]] = [

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from datetime import date
 from functools import lru_cache
 from pathlib import Path
@@ -13,6 +14,9 @@ from .model import DocumentModel
 from .qr import qr_png_data_uri
 
 TEMPLATES = Path(__file__).resolve().parent.parent / "templates_docs" / "html"
+
+# WeasyPrint logs every layout step at INFO: seven lines per document would drown a batch's log
+logging.getLogger("weasyprint.progress").setLevel(logging.WARNING)
 
 
 @lru_cache(maxsize=1)
