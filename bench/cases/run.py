@@ -106,6 +106,7 @@ def run_scenario(clients, officers, sc: Scenario, concurrency: int, seconds: flo
         with lock:
             latencies.extend(local)
 
+    load_before = os.getloadavg()[0]
     for i in range(concurrency * 3):  # warm-up: connections, caches
         clients[i % len(clients)].get(sc.path.format(officer=officers[i % len(clients)]))
     started = time.monotonic()
@@ -131,6 +132,7 @@ def run_scenario(clients, officers, sc: Scenario, concurrency: int, seconds: flo
         "p95_ms": pct(0.95),
         "p99_ms": pct(0.99),
         "mean_ms": round(statistics.fmean(lat) * 1000, 1) if lat else None,
+        "load_1min": round((load_before + os.getloadavg()[0]) / 2, 1),  # the machine is shared
     }
 
 
@@ -194,12 +196,12 @@ def main() -> int:
         print(json.dumps({"meta": meta, "results": results}, ensure_ascii=False, indent=1))
     head = f"{meta['machine']} · {meta['date']} · gunicorn {args.workers} workers"
     print(f"\n{head} · {args.concurrency} concurrent · {args.seconds:g} s each\n")
-    print("| Scenario | Requests | req/s | p50 ms | p95 ms | p99 ms | errors |")
-    print("|---|---:|---:|---:|---:|---:|---:|")
+    print("| Scenario | Requests | req/s | p50 ms | p95 ms | p99 ms | errors | load |")
+    print("|---|---:|---:|---:|---:|---:|---:|---:|")
     for r in results:
         print(
             f"| {r['label']} (`{r['path']}`) | {r['requests']} | {r['rps']} | {r['p50_ms']} | {r['p95_ms']} | "
-            f"{r['p99_ms']} | {r['errors']} |"
+            f"{r['p99_ms']} | {r['errors']} | {r['load_1min']} |"
         )
     return 0 if all(r["errors"] == 0 for r in results) else 1
 

@@ -232,3 +232,16 @@ def test_assign_officers_and_deviations(client, team, clock):
     assert [(r["case"], r["proposed_fine_yuan"], r["chosen_fine_yuan"], r["reason"]) for r in rows] == [
         (spill.pk, 2500, 1000, "及时清除遗洒物")
     ]
+
+
+def test_list_count_is_capped_for_archives(client, team, clock, monkeypatch):
+    from zhifa.cases.selectors import CappedPaginator
+
+    monkeypatch.setattr(CappedPaginator, "cap", 2)
+    for _ in range(3):
+        new_case(team)
+    login(client, team.officer)
+    body = client.get("/api/v1/cases?state=all&page_size=1").json()
+    assert (body["count"], body["count_capped"], body["pages"]) == (2, True, 2)
+    body = client.get("/api/v1/cases?state=filed").json()
+    assert (body["count"], body["count_capped"]) == (0, False)

@@ -10,7 +10,6 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
-from django.core.paginator import Paginator
 from django.http import FileResponse
 from django.utils import timezone
 from ninja import File, Form, Router, Schema
@@ -19,6 +18,7 @@ from ninja.files import UploadedFile
 from zhifa.cases.params import coerce_params, parse_date
 from zhifa.cases.presenters import case_detail, case_row, deadlines_list, evidence_row, record_dict
 from zhifa.cases.selectors import (
+    CappedPaginator,
     allowed_actions,
     case_get,
     case_list,
@@ -43,6 +43,7 @@ router = Router(tags=["案件"])
 
 class PageOut(Schema):
     count: int
+    count_capped: bool = False  # more than ``count`` rows match (archives): narrow the filter
     page: int
     pages: int
     results: list[dict[str, Any]]
@@ -107,10 +108,11 @@ def list_cases(
 ):
     today = timezone.localdate()
     qs = case_list(user=request.user, state=state, item=item, officer=officer, overdue=overdue, q=q, order=order)
-    paginator = Paginator(qs, min(max(page_size, 1), 200))
+    paginator = CappedPaginator(qs, min(max(page_size, 1), 200))
     p = paginator.get_page(page)
     return {
         "count": paginator.count,
+        "count_capped": paginator.count_capped,
         "page": p.number,
         "pages": paginator.num_pages,
         "results": [case_row(c, today) for c in p.object_list],

@@ -10,8 +10,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from django.core.paginator import Paginator
 from django.db.models import Count, F, Prefetch, Q, QuerySet
 from django.utils import timezone
+from django.utils.functional import cached_property
 
 from zhifa.agencies.choices import Role as AgencyRole
 from zhifa.agencies.models import Officer
@@ -361,12 +363,29 @@ def on_case_team(user, person) -> bool:
     )
 
 
-def officer_choices(*, user) -> list[Officer]:
+def officer_choices(*, user, with_roles: bool = True) -> list[Officer]:
     """Officers of the user's own agency (filters, assignment, hearing presiding officer)."""
     officer = officer_of(user)
     if officer is None:
         return []
-    return list(Officer.objects.filter(agency_id=officer.agency_id).prefetch_related("role_links").order_by("name"))
+    qs = Officer.objects.filter(agency_id=officer.agency_id).order_by("name")
+    if with_roles:
+        return list(qs.prefetch_related("role_links"))
+    return list(qs.only("id", "name", "agency_id"))
+
+
+class CappedPaginator(Paginator):
+    """Counts at most ``cap`` rows: "10000+" instead of counting half a million archived cases on every
+    page (``count_capped`` tells). The work list and its filters stay well below the cap."""
+
+    cap = 10_000
+    count_capped = False
+
+    @cached_property
+    def count(self) -> int:
+        n = self.object_list[: self.cap + 1].count()
+        self.count_capped = n > self.cap
+        return min(n, self.cap)
 
 
 def item_choices(*, user, on: date | None = None) -> list[tuple[str, str]]:

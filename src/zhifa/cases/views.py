@@ -8,7 +8,6 @@ from datetime import datetime
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -27,6 +26,7 @@ from zhifa.cases.choices_pure import ACTION_LABELS, Action
 from zhifa.cases.forms import ACTION_FIELDS, PENALTY_SANCTIONS, CaseForm, action_params, facts_from_post
 from zhifa.cases.params import coerce_params
 from zhifa.cases.selectors import (
+    CappedPaginator,
     allowed_actions,
     approvals_queue,
     case_get,
@@ -96,7 +96,7 @@ def case_list_view(request):
         qs = case_list(user=request.user, state="all").filter(pk__in=waiting)
     else:
         qs = case_list(user=request.user, **filters)
-    page = Paginator(qs, PAGE_SIZE).get_page(g.get("page"))
+    page = CappedPaginator(qs, PAGE_SIZE).get_page(g.get("page"))
     rows = [(c, list_badge(c, today)) for c in page.object_list]
     return render(
         request,
@@ -110,7 +110,7 @@ def case_list_view(request):
             "states": CaseState.choices,
             "badges": STATE_BADGE,
             "items": item_choices(user=request.user),
-            "officers": officer_choices(user=request.user),
+            "officers": officer_choices(user=request.user, with_roles=False),
             "can_create": _can_create(request.user),
         },
     )
