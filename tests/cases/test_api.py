@@ -245,3 +245,47 @@ def test_list_count_is_capped_for_archives(client, team, clock, monkeypatch):
     assert (body["count"], body["count_capped"], body["pages"]) == (2, True, 2)
     body = client.get("/api/v1/cases?state=filed").json()
     assert (body["count"], body["count_capped"]) == (0, False)
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/api/v1/cases/{pk}/timeline",
+        "/api/v1/cases/{pk}/evidence",
+        "/api/v1/cases/{pk}/deadlines",
+        "/api/v1/cases/deviations",
+    ],
+)
+def test_other_lists_do_not_grow_with_rows(client, team, clock, django_assert_max_num_queries, url):
+    from tests.cases.test_evidence import upload
+
+    case = to_investigating(team, clock)
+    upload(team, case)
+    login(client, team.head)
+    with django_assert_max_num_queries(30) as few:
+        assert client.get(url.format(pk=case.pk)).status_code == 200
+    for _ in range(6):
+        upload(team, case)
+    spill = to_investigating(team, clock, new_case(team, item_code="highway.spillage", facts={"harm": "minor"}))
+    from zhifa.cases.services import case_assess
+
+    for amount in (1000, 1200, 1400):
+        case_assess(actor=team.officer.user, case=spill, chosen_fine_yuan=amount, reason="及时清除遗洒物")
+    act(case, "suspend", team.head, reason="等待技术鉴定")
+    act(case, "resume", team.head)
+    login(client, team.head)
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        assert client.get(url.format(pk=case.pk)).status_code == 200
+
+
+def test_approvals_page_query_budget(client, team, clock, django_assert_max_num_queries):
+    act(new_case(team), "request_filing", team.officer)
+    login(client, team.head)
+    with django_assert_max_num_queries(25) as few:
+        page = client.get("/cases/?approvals=1").content.decode()
+    assert "待我审批的案件" in page and "待立案审批" in page
+    for _ in range(5):
+        act(new_case(team), "request_filing", team.officer)
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        page = client.get("/cases/?approvals=1").content.decode()
+    assert page.count('class="case-row') == 6
