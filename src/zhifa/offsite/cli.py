@@ -88,6 +88,8 @@ class _Bar:
 
 
 def _detect(args: argparse.Namespace) -> int:
+    import duckdb
+
     from zhifa.offsite.detect import DetectError, DetectOptions, detect
     from zhifa.offsite.limits import RulesUnavailable
     from zhifa.offsite.source import SourceError
@@ -124,7 +126,7 @@ def _detect(args: argparse.Namespace) -> int:
             bar.bar.close()
         print(f"输入错误：{exc}", file=sys.stderr)
         return 2
-    except (RulesUnavailable, DetectError) as exc:
+    except (RulesUnavailable, DetectError, duckdb.Error) as exc:
         if bar:
             bar.bar.close()
         print(f"无法检测：{exc}", file=sys.stderr)
