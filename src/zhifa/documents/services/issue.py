@@ -24,7 +24,7 @@ from datetime import date
 from typing import Any
 
 from django.conf import settings
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from zhifa.agencies.choices import Role
@@ -360,7 +360,17 @@ def commit_plan(
     reason: str = "",
 ) -> list[Document]:
     """Write the issue: counters, bundle, documents, audit; files after commit. Raises
-    :class:`StaleNumbers` (nothing written) when a predicted number was taken meanwhile."""
+    :class:`StaleNumbers` (nothing written) when a predicted number was taken meanwhile, and
+    ``documents.already_issued`` when a concurrent issue of the same document committed first."""
+    try:
+        return _commit(actor, plan, numbers, payload, rendered, locked, reason)
+    except IntegrityError:
+        raise ConflictError(
+            "documents.already_issued", "该文书刚刚已由他人签发，请刷新后查看", "document_type"
+        ) from None
+
+
+def _commit(actor, plan, numbers, payload, rendered, locked, reason) -> list[Document]:
     now = timezone.now()
     with transaction.atomic():
         case = Case.objects.select_for_update().select_related("agency").get(pk=plan.case_id)
