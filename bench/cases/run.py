@@ -84,7 +84,27 @@ def officer_of_unit(client: httpx.Client) -> int:
     return detail["officers"][0]["id"]
 
 
-def run_scenario(clients, officers, sc: Scenario, concurrency: int, seconds: float) -> dict:
+def _cpu_seconds(pids: list[int]) -> float:
+    """User + system CPU seconds used so far by the processes (Linux /proc)."""
+    tick = os.sysconf("SC_CLK_TCK")
+    total = 0
+    for pid in pids:
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        total += int(fields[11]) + int(fields[12])  # utime, stime
+    return total / tick
+
+
+def _workers(master: int) -> list[int]:
+    try:
+        return [int(p) for p in Path(f"/proc/{master}/task/{master}/children").read_text().split()]
+    except OSError:
+        return []
+
+
+def run_scenario(clients, officers, sc: Scenario, concurrency: int, seconds: float, workers=()) -> dict:
     latencies: list[float] = []
     errors: list[str] = []
     lock = threading.Lock()
@@ -109,6 +129,7 @@ def run_scenario(clients, officers, sc: Scenario, concurrency: int, seconds: flo
     load_before = os.getloadavg()[0]
     for i in range(concurrency * 3):  # warm-up: connections, caches
         clients[i % len(clients)].get(sc.path.format(officer=officers[i % len(clients)]))
+    cpu_before = _cpu_seconds(list(workers))
     started = time.monotonic()
     threads = [threading.Thread(target=worker, args=(i,)) for i in range(concurrency)]
     for t in threads:
@@ -116,6 +137,7 @@ def run_scenario(clients, officers, sc: Scenario, concurrency: int, seconds: flo
     for t in threads:
         t.join()
     wall = time.monotonic() - started
+    cpu = _cpu_seconds(list(workers)) - cpu_before
     lat = sorted(latencies)
 
     def pct(p: float) -> float:
@@ -133,6 +155,8 @@ def run_scenario(clients, officers, sc: Scenario, concurrency: int, seconds: flo
         "p99_ms": pct(0.99),
         "mean_ms": round(statistics.fmean(lat) * 1000, 1) if lat else None,
         "load_1min": round((load_before + os.getloadavg()[0]) / 2, 1),  # the machine is shared
+        # CPU the web workers spent per request (PostgreSQL not included): capacity on an idle machine
+        "worker_cpu_ms": round(cpu * 1000 / len(lat), 1) if lat else None,
     }
 
 
@@ -144,6 +168,11 @@ def main() -> int:
     parser.add_argument("--port", type=int, default=8790)
     parser.add_argument("--only", default="", help="comma-separated scenario keys")
     parser.add_argument("--json", action="store_true")
+    parser.add_argument(
+        "--parallel-query",
+        action="store_true",
+        help="keep PostgreSQL's parallel query for the web connections (default: off, as recommended for OLTP)",
+    )
     args = parser.parse_args()
     if not os.environ.get("DATABASE_URL", "").startswith("postgres"):
         print("DATABASE_URL must point at the bench PostgreSQL database", file=sys.stderr)
@@ -155,6 +184,9 @@ def main() -> int:
         ZHIFA_DATA_DIR=env.get("ZHIFA_DATA_DIR", "/tmp/zhifa-bench-cases"),
         ZHIFA_LOG_LEVEL="WARNING",
     )
+    if not args.parallel_query:
+        # small OLTP queries: starting parallel workers costs more than it saves under concurrency
+        env["PGOPTIONS"] = (env.get("PGOPTIONS", "") + " -c max_parallel_workers_per_gather=0").strip()
     Path(env["ZHIFA_DATA_DIR"]).mkdir(parents=True, exist_ok=True)
     base = f"http://127.0.0.1:{args.port}"
     server = subprocess.Popen(
@@ -181,7 +213,8 @@ def main() -> int:
         clients = [login(base, u) for u in USERS]
         officers = [officer_of_unit(c) for c in clients]
         chosen = [s for s in SCENARIOS if not args.only or s.key in args.only.split(",")]
-        results = [run_scenario(clients, officers, s, args.concurrency, args.seconds) for s in chosen]
+        workers = _workers(server.pid)
+        results = [run_scenario(clients, officers, s, args.concurrency, args.seconds, workers) for s in chosen]
     finally:
         server.send_signal(signal.SIGTERM)
         server.wait(timeout=30)
@@ -191,17 +224,19 @@ def main() -> int:
         "workers": args.workers,
         "concurrency": args.concurrency,
         "seconds": args.seconds,
+        "pg_parallel_query": args.parallel_query,
     }
     if args.json:
         print(json.dumps({"meta": meta, "results": results}, ensure_ascii=False, indent=1))
     head = f"{meta['machine']} · {meta['date']} · gunicorn {args.workers} workers"
+    head += " · PG parallel query " + ("on" if args.parallel_query else "off")
     print(f"\n{head} · {args.concurrency} concurrent · {args.seconds:g} s each\n")
-    print("| Scenario | Requests | req/s | p50 ms | p95 ms | p99 ms | errors | load |")
-    print("|---|---:|---:|---:|---:|---:|---:|---:|")
+    print("| Scenario | Requests | req/s | p50 ms | p95 ms | p99 ms | errors | load | worker CPU ms/req |")
+    print("|---|---:|---:|---:|---:|---:|---:|---:|---:|")
     for r in results:
         print(
             f"| {r['label']} (`{r['path']}`) | {r['requests']} | {r['rps']} | {r['p50_ms']} | {r['p95_ms']} | "
-            f"{r['p99_ms']} | {r['errors']} | {r['load_1min']} |"
+            f"{r['p99_ms']} | {r['errors']} | {r['load_1min']} | {r['worker_cpu_ms']} |"
         )
     return 0 if all(r["errors"] == 0 for r in results) else 1
 
