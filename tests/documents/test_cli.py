@@ -169,3 +169,21 @@ def test_issue_and_verify_files(capsys, docs, django_capture_on_commit_callbacks
     assert code == 1 and json.loads(out)["failed"][0]["problem"] == "altered"
     code, out = run(capsys, "issue", "--case", case.number, "--type", "penalty_decision", "--user", "nobody")
     assert code == 2 and json.loads(out)["code"] == "documents.unknown_user"
+
+
+def test_batch_issues_the_decided_cases(capsys, docs, django_capture_on_commit_callbacks, monkeypatch):
+    from tests.documents.fake_render import fake_render_items
+    from zhifa.documents.models import Document
+    from zhifa.documents.services import batch, issue
+
+    monkeypatch.setattr(issue, "render_items", fake_render_items)
+    monkeypatch.setattr(batch, "render_items", fake_render_items)
+    cases = [docs.decided(summary=f"命令行批量{i}") for i in range(2)]
+    with django_capture_on_commit_callbacks(execute=True):
+        code, out = run(capsys, "batch", "--user", "nz1", "--workers", "0")
+    assert code == 0
+    report = json.loads(out)
+    assert report["status"] == "done" and len(report["result"]["issued"]) == 2
+    assert Document.objects.filter(case__in=cases, status="issued").count() == 8
+    code, out = run(capsys, "batch", "--user", "nz1")
+    assert code == 2 and json.loads(out)["code"] == "documents.nothing_selected"

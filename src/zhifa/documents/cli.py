@@ -203,29 +203,37 @@ def _issue(args: argparse.Namespace) -> int:
 
 
 def _batch(args: argparse.Namespace) -> int:
-    import time
-
+    """The batch job, run in this process (with its worker processes) rather than handed to a thread
+    or Celery: the command returns when the batch is done."""
+    from zhifa.core.jobs import run_job
     from zhifa.core.models import Job
-    from zhifa.documents.services import batch_candidates, documents_batch_start
+    from zhifa.core.permissions import officer_of
+    from zhifa.documents.services import batch_candidates
+    from zhifa.documents.services.batch import JOB_KIND
 
     try:
         user = _user(args.user)
+        if officer_of(user) is None:
+            raise DomainError("documents.role_required", "该用户不是执法人员", "user")
         ids = list(batch_candidates(user=user, limit=args.limit).values_list("pk", flat=True))
         if not ids:
             raise DomainError("documents.nothing_selected", "没有待签发决定文书的已决定案件", "user")
-        from django.db import transaction
-
-        with transaction.atomic():
-            job = documents_batch_start(actor=user, case_ids=ids, workers=args.workers)
     except DomainError as exc:
         return _bad(exc.code, exc.message, exc.field)
-    while True:
-        job = Job.objects.get(pk=job.pk)
-        print(f"\r{job.done}/{job.total} {job.message}", end="", file=sys.stderr, flush=True)
-        if job.status in ("done", "failed"):
-            break
-        time.sleep(0.5)
-    print(file=sys.stderr)
+    params: dict = {"case_ids": ids, "user_id": user.pk}
+    if args.workers is not None:
+        params["workers"] = args.workers
+    job = Job.objects.create(
+        kind=JOB_KIND,
+        title=f"批量签发文书（{len(ids)}件）",
+        params=params,
+        created_by=user,
+        agency=officer_of(user).agency,
+        total=len(ids),
+    )
+    print(f"批量签发 {len(ids)} 件案件的决定文书…", file=sys.stderr, flush=True)
+    run_job(job.pk)
+    job.refresh_from_db()
     _print({"job": str(job.pk), "status": job.status, "message": job.message, "result": job.result})
     return 0 if job.status == "done" and not (job.result or {}).get("failed") else 1
 
