@@ -12,7 +12,7 @@ from typing import Any
 
 from django.http import FileResponse
 from django.utils import timezone
-from ninja import File, Form, Router, Schema
+from ninja import File, Form, Router, Schema, Status
 from ninja.files import UploadedFile
 
 from zhifa.cases.params import coerce_params, parse_date
@@ -154,7 +154,7 @@ def deviations(request, limit: int = 100):
 @router.post("", response={201: dict}, summary="登记案件")
 def create_case(request, payload: CaseIn):
     case = case_create(actor=request.user, **payload.dict())
-    return 201, _detail(request, case.pk)
+    return Status(201, _detail(request, case.pk))
 
 
 @router.get("/{pk}", summary="案件详情（含可执行的操作、期限、证据、裁量记录）")
@@ -261,7 +261,7 @@ def upload_evidence(
         description=description,
         collected_by=collected_by,
     )
-    return 201, evidence_row(ev)
+    return Status(201, evidence_row(ev))
 
 
 @router.get("/{pk}/evidence/{evidence_id}/file", summary="下载证据文件（校验完整性，记录保管链和审计）")
