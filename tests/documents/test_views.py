@@ -266,3 +266,37 @@ def test_list_query_budget(
     case_pk = Document.objects.values_list("case_id", flat=True).first()
     with django_assert_max_num_queries(40):
         assert client.get(reverse("documents:case", args=[case_pk])).status_code == 200
+
+
+def test_api_void_correct_batch_and_ratings(client, docs, issued, django_capture_on_commit_callbacks):
+    from zhifa.documents.models import Rating
+
+    _case, (decision, *_rest) = issued
+    login(client, docs.team.officer)
+
+    def post(url, data):
+        return client.post(url, data=json.dumps(data), content_type="application/json")
+
+    r = post(f"/api/v1/documents/{decision.pk}/void", {"reason": "越权作废"})
+    assert r.status_code == 403 and r.json()["code"] == "documents.head_required"
+    login(client, docs.team.head)
+    with django_capture_on_commit_callbacks(execute=True):
+        r = post(f"/api/v1/documents/{decision.pk}/correct", {"reason": "当事人名称有误"})
+    assert r.status_code == 201
+    new = r.json()
+    assert len(new) == 4 and new[0]["number"].endswith("0002号")
+    assert client.get(f"/api/v1/documents/{decision.pk}").json()["replaced_by"] == new[0]["id"]
+    r = post(f"/api/v1/documents/{new[0]['id']}/void", {"reason": "决定被复议撤销"})
+    assert r.status_code == 200 and {d["status"] for d in r.json()} == {"voided"}
+    other = docs.decided(summary="接口批量")
+    with django_capture_on_commit_callbacks(execute=True):
+        r = post("/api/v1/documents/batch", {"case_ids": [other.pk]})
+    assert r.status_code == 202
+    progress = client.get(r.json()["progress"]).json()
+    assert progress["status"] == "done" and progress["result"]["documents"] == 4
+    assert post("/api/v1/documents/batch", {"case_ids": []}).json()["code"] == "documents.nothing_selected"
+    Rating.objects.create(document=decision, agency_id=decision.agency_id, score=4, client_hash="x" * 64)
+    ratings = client.get("/api/v1/documents/ratings").json()
+    assert ratings["summary"] == {"count": 1, "average": 4.0} and ratings["results"][0]["score"] == 4
+    login(client, docs.world.ly_officer)
+    assert client.get("/api/v1/documents/ratings").json()["count"] == 0

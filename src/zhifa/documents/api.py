@@ -14,7 +14,7 @@ from typing import Any
 from django.core.paginator import Paginator
 from django.db import transaction
 from django.http import FileResponse
-from ninja import Router, Schema
+from ninja import Router, Schema, Status
 
 from zhifa.core.errors import DomainError, NotFound
 from zhifa.core.models import Job
@@ -126,7 +126,7 @@ def ratings(request, page: int = 1, page_size: int = 50):
 def batch(request, payload: BatchIn):
     with transaction.atomic():
         job = documents_batch_start(actor=request.user, case_ids=payload.case_ids)
-    return 202, {"job": str(job.pk), "total": job.total, "progress": f"/api/v1/documents/jobs/{job.pk}"}
+    return Status(202, {"job": str(job.pk), "total": job.total, "progress": f"/api/v1/documents/jobs/{job.pk}"})
 
 
 @router.get("/jobs/{job_id}", summary="批量签发任务的进度与结果")
@@ -172,7 +172,7 @@ def case_documents(request, case_id: int):
 @router.post("/cases/{case_id}/issue", response={201: list[dict]}, summary="签发文书（行政处罚决定书即三书同达）")
 def issue(request, case_id: int, payload: IssueIn):
     docs = document_issue(actor=request.user, case=case_id, document_type=payload.document_type)
-    return 201, [detail(d) for d in docs]
+    return Status(201, [detail(d) for d in docs])
 
 
 def _context(request, case_id: int, document_type: str):
@@ -224,4 +224,5 @@ def void(request, document_id: str, payload: ReasonIn):
 
 @router.post("/{document_id}/correct", response={201: list[dict]}, summary="更正：作废原文书并按案件当前记载重新签发")
 def correct(request, document_id: str, payload: ReasonIn):
-    return 201, [detail(d) for d in document_correct(actor=request.user, document=document_id, reason=payload.reason)]
+    docs = document_correct(actor=request.user, document=document_id, reason=payload.reason)
+    return Status(201, [detail(d) for d in docs])
