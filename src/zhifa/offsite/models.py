@@ -317,6 +317,16 @@ class OverloadEvent(models.Model):
         related_name="offsite_event",
         verbose_name="案件",
     )
+    # recorded at review when known (offsite-cases, migration 0002): 一超四罚 and the 第44条 report
+    cargo_source = models.ForeignKey(
+        "parties.CargoSource",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="offsite_events",
+        verbose_name="货运源头单位",
+    )
+    loading_bill = models.CharField("货物装载单信息", max_length=500, blank=True, default="")
     import_run = models.ForeignKey(
         ImportRun,
         null=True,
@@ -375,12 +385,16 @@ class ReportTask(models.Model):
     )
     reference = models.CharField("抄告文号", max_length=100, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
+    # offsite-cases, migration 0002: the closing day that started the 7 working days, and the lock
+    closed_on = models.DateField("结案日期", null=True, blank=True)
+    version = models.PositiveIntegerField(default=1)
 
     class Meta:
         verbose_name = "抄告任务"
         verbose_name_plural = "抄告任务"
         ordering = ["due_on", "id"]
         indexes = [models.Index(fields=["status", "due_on"], name="offsite_report_due")]
+        constraints = [models.UniqueConstraint(fields=["event"], name="offsite_report_one_per_event")]
 
     def __str__(self):
         return f"{self.recipient} {self.due_on}"
