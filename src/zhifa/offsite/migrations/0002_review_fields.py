@@ -7,8 +7,6 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('agencies', '0002_officer_totp'),
-        ('cases', '0004_records'),
         ('offsite', '0001_initial'),
         ('parties', '0002_trigram_search'),
     ]
