@@ -39,6 +39,7 @@ class ConfirmIn(Schema):
     driver: int | None = None
     cargo_source: int | None = None
     loading_bill: str = ""
+    officers: list[int] = []
 
 
 class RejectIn(Schema):

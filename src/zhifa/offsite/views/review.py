@@ -115,6 +115,16 @@ def review_event_view(request, pk):
         "usable": [p for p in passages if p.evidence_usable and p.calibration is not None],
     }
     if reviewer and event.status == "pending_review":
+        from django.utils import timezone
+
+        from zhifa.cases.selectors import officer_choices
+
+        me, today = officer_of(request.user), timezone.localdate()
+        ctx["officers"] = [
+            o
+            for o in officer_choices(user=request.user)
+            if o.pk != me.pk and o.has_role("officer") and o.licence_valid_on(today)
+        ]
         ctx["drivers"] = party_choices(user=request.user, model_name="Driver")
         ctx["cargo_sources"] = party_choices(user=request.user, model_name="CargoSource")
     if reviewer and event.status == "vehicle_unknown":
@@ -145,6 +155,7 @@ def review_confirm_view(request, pk):
             driver=p.get("driver") or None,
             cargo_source=p.get("cargo_source") or None,
             loading_bill=p.get("loading_bill", ""),
+            officers=[int(p["officer2"])] if p.get("officer2", "").isdigit() else [],
         )
     except DomainError as e:
         return _fail(request, e, pk)
