@@ -44,6 +44,10 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     p.add_argument("--no-progress", action="store_true", help="不显示进度条")
     p.set_defaults(func=_detect, needs_django=False)
 
+    from zhifa.offsite.cli_review import register_review  # export, report-tasks (offsite-cases)
+
+    register_review(sub)
+
 
 def _date(text: str) -> date:
     try:
