@@ -19,6 +19,7 @@ from zhifa.cases.choices import (
     ServiceMethod,
     StatementHandling,
 )
+from zhifa.cases.services.records import RELATIONS
 from zhifa.core.errors import DomainError
 
 
@@ -26,7 +27,7 @@ from zhifa.core.errors import DomainError
 class Field:
     name: str
     label: str
-    kind: str = "text"  # text | textarea | date | int | bool | select | officer | penalty | instalments
+    kind: str = "text"  # text textarea date time datetime int bool select officer case_officer penalty instalments
     required: bool = True
     choices: tuple[tuple[str, str], ...] = ()
     help: str = ""
@@ -77,15 +78,23 @@ ACTION_FIELDS: dict[str, tuple[Field, ...]] = {
     "request_hearing": (Field("requested_on", "听证申请日期", "date"),),
     "schedule_hearing": (
         Field("hearing_date", "听证日期", "date"),
-        Field("presiding_officer_id", "听证主持人", "officer", help="非本案调查人员"),
-        Field("notice_on", "听证通知送达日期", "date"),
-        Field("place", "听证地点", required=False),
+        Field("hearing_time", "开始时间", "time"),
+        Field("place", "听证地点"),
+        Field("presiding_officer_id", "听证主持人", "officer", help="非本案调查人员（第六十四条第一款第（四）项）"),
+        Field("clerk_officer_id", "书记员", "officer", required=False),
+        Field("public", "是否公开", "select", choices=(("true", "公开举行"), ("false", "不公开举行"))),
+        Field("not_public_reason", "不公开的理由", required=False, help="涉及国家秘密、商业秘密或者个人隐私"),
+        Field("notice_on", "听证通知送达日期", "date", help="应在举行听证的七个工作日前"),
     ),
     "record_hearing": (
         Field(
             "result", "听证结果", "select", choices=(("held", "已举行"), ("absent", "当事人无正当理由缺席或中途退出"))
         ),
         Field("record_reference", "听证笔录编号", required=False),
+        Field("participants", "参加人员", required=False),
+        Field("party_arguments", "当事人的主要意见（已举行时填写）", "textarea", required=False),
+        Field("weighing", "对当事人意见的审查（采纳与否及理由）", "textarea", required=False),
+        Field("record_summary", "听证笔录摘要", "textarea", required=False),
     ),
     "decide": (
         Field("outcome", "处理决定", "select", choices=tuple(Outcome.choices)),
@@ -213,3 +222,53 @@ def facts_from_post(specs, post) -> dict[str, Any]:
         else:
             facts[spec.name] = raw
     return facts
+
+
+#: the record forms of the case page (询问笔录、现场笔录、责令改正); the API takes the same names
+RECORD_FIELDS: dict[str, tuple[Field, ...]] = {
+    "inquiry": (
+        Field("started_at", "询问开始时间", "datetime"),
+        Field("ended_at", "询问结束时间", "datetime"),
+        Field("place", "询问地点"),
+        Field("relation", "被询问人与本案关系", "select", choices=tuple((r, r) for r in RELATIONS)),
+        Field("interviewee_name", "被询问人姓名", required=False, help="当事人或驾驶员不填，自动取案件登记信息"),
+        Field("interviewee_id_number", "身份证件号码", required=False),
+        Field("interviewee_phone", "联系电话", required=False),
+        Field("interviewee_address", "住址", required=False),
+        Field("inquirer", "询问人", "case_officer"),
+        Field("recorder", "记录人", "case_officer"),
+        Field("qa", "问答", "textarea", help="每问一行“问：……”，回答一行“答：……”"),
+        Field("confirmation", "被询问人核对意见", required=False, help="默认：以上笔录我已看过，与我所说的一致"),
+        Field("signed", "被询问人已签名", "select", choices=(("true", "已签名"), ("false", "拒绝签名"))),
+        Field("refusal_note", "拒绝签名情况", required=False),
+    ),
+    "site": (
+        Field("started_at", "检查开始时间", "datetime"),
+        Field("ended_at", "检查结束时间", "datetime"),
+        Field("place", "检查地点"),
+        Field("officer1", "执法人员", "case_officer"),
+        Field("officer2", "另一名执法人员", "case_officer"),
+        Field("present", "在场人员"),
+        Field("findings", "现场情况", "textarea"),
+        Field("measures", "采取的措施", "textarea", required=False),
+        Field("party_signed", "当事人签名", "select", choices=(("true", "已签名"), ("false", "拒绝签名"))),
+        Field("refusal_note", "拒绝签名情况", required=False),
+    ),
+    "correction": (
+        Field("issued_on", "责令日期", "date"),
+        Field("requirement", "改正要求", "textarea"),
+        Field("deadline", "改正期限", "date", required=False, help="不填为立即改正"),
+        Field("basis", "依据", required=False, help="默认：《中华人民共和国行政处罚法》第二十八条第一款"),
+    ),
+}
+RECORD_TITLES = {"inquiry": "询问笔录", "site": "现场笔录", "correction": "责令改正"}
+
+
+def record_params(kind: str, post) -> dict[str, Any]:
+    """The raw values of a record form (strings; the record services check and convert them)."""
+    out: dict[str, Any] = {}
+    for f in RECORD_FIELDS.get(kind, ()):
+        value = post.get(f.name, "")
+        if value != "":
+            out[f.name] = value
+    return out

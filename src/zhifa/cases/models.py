@@ -387,3 +387,145 @@ class DecisionRecord(models.Model):
     @property
     def deviates(self) -> bool:
         return self.chosen_fine_yuan != self.proposed_fine_yuan
+
+
+# ---------------------------------------------------------------------------------------------------
+# the records of the investigation and the hearing (询问笔录、现场笔录、听证、责令改正)
+#
+# Written by ``zhifa.cases.services.records`` (inquiry and site records, correction orders) and by the
+# schedule_hearing / record_hearing actions (the hearing). Each write bumps the case's ``version``.
+# ``frozen_at`` is set when the decision is made: from then on a record is part of the file as it
+# stood (like evidence) and no longer changes.
+
+
+class InquiryRecord(models.Model):
+    """询问笔录 (行政处罚法 第五十五条): who was asked, by which two officers, when, where, the questions
+    and answers and the person's confirmation (or refusal to sign)."""
+
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="inquiries")
+    seq = models.PositiveIntegerField("笔录编号")
+    started_at = models.DateTimeField("询问开始时间")
+    ended_at = models.DateTimeField("询问结束时间")
+    place = models.CharField("询问地点", max_length=200)
+    interviewee_name = models.CharField("被询问人", max_length=100)
+    interviewee_id_number = models.CharField("身份证件号码", max_length=30, blank=True)
+    interviewee_phone = models.CharField("联系电话", max_length=30, blank=True)
+    interviewee_address = models.CharField("住址", max_length=200, blank=True)
+    relation = models.CharField("与本案关系", max_length=30)
+    inquirer = models.ForeignKey("agencies.Officer", on_delete=models.PROTECT, related_name="+", verbose_name="询问人")
+    inquirer_licence = models.CharField("询问人执法证号", max_length=40)
+    recorder = models.ForeignKey("agencies.Officer", on_delete=models.PROTECT, related_name="+", verbose_name="记录人")
+    recorder_licence = models.CharField("记录人执法证号", max_length=40)
+    qa = models.JSONField("问答", default=list)  # [{"q": …, "a": …}, …]
+    confirmation = models.TextField("被询问人核对意见")
+    signed = models.BooleanField("被询问人已签名", default=True)
+    refusal_note = models.CharField("拒绝签名情况", max_length=300, blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    frozen_at = models.DateTimeField("封存时间", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "询问笔录"
+        verbose_name_plural = "询问笔录"
+        ordering = ["case", "seq"]
+        constraints = [models.UniqueConstraint(fields=["case", "seq"], name="inquiry_seq_unique")]
+
+    def __str__(self):
+        return f"询问笔录{self.seq}：{self.interviewee_name}"
+
+
+class SiteRecord(models.Model):
+    """现场笔录 (第五十五条): time, place, the two officers, who was present, what was found, the measures
+    taken and the party's signature or refusal."""
+
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="site_records")
+    seq = models.PositiveIntegerField("笔录编号")
+    started_at = models.DateTimeField("检查开始时间")
+    ended_at = models.DateTimeField("检查结束时间")
+    place = models.CharField("检查地点", max_length=200)
+    officer1 = models.ForeignKey(
+        "agencies.Officer", on_delete=models.PROTECT, related_name="+", verbose_name="执法人员"
+    )
+    officer1_licence = models.CharField("执法证号", max_length=40)
+    officer2 = models.ForeignKey(
+        "agencies.Officer", on_delete=models.PROTECT, related_name="+", verbose_name="执法人员（二）"
+    )
+    officer2_licence = models.CharField("执法证号（二）", max_length=40)
+    present = models.CharField("在场人员", max_length=300)
+    findings = models.TextField("现场情况")
+    measures = models.TextField("采取的措施", blank=True)
+    party_signed = models.BooleanField("当事人已签名", default=True)
+    refusal_note = models.CharField("拒绝签名情况", max_length=300, blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    frozen_at = models.DateTimeField("封存时间", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "现场笔录"
+        verbose_name_plural = "现场笔录"
+        ordering = ["case", "seq"]
+        constraints = [models.UniqueConstraint(fields=["case", "seq"], name="site_record_seq_unique")]
+
+    def __str__(self):
+        return f"现场笔录{self.seq}：{self.place}"
+
+
+class Hearing(models.Model):
+    """The hearing of a case (第六十三至六十五条): the arrangement the notice tells (time, place, host who
+    did not investigate the case, public or not) and, once held, the summary of the hearing record the
+    decision rests on."""
+
+    case = models.OneToOneField(Case, on_delete=models.PROTECT, related_name="hearing")
+    requested_on = models.DateField("听证申请日期")
+    hearing_at = models.DateTimeField("听证时间")
+    place = models.CharField("听证地点", max_length=200)
+    host = models.ForeignKey("agencies.Officer", on_delete=models.PROTECT, related_name="+", verbose_name="主持人")
+    clerk = models.ForeignKey(
+        "agencies.Officer", null=True, blank=True, on_delete=models.PROTECT, related_name="+", verbose_name="书记员"
+    )
+    public = models.BooleanField("公开举行", default=True)
+    not_public_reason = models.CharField("不公开的理由", max_length=200, blank=True)
+    notice_on = models.DateField("听证通知送达日期")
+    # the record (听证笔录), once held
+    held = models.BooleanField("已举行", default=False)
+    absent = models.BooleanField("当事人缺席或中途退出", default=False)
+    record_reference = models.CharField("听证笔录编号", max_length=100, blank=True)
+    participants = models.CharField("参加人员", max_length=300, blank=True)
+    party_arguments = models.TextField("当事人的主要意见", blank=True)
+    weighing = models.TextField("对当事人意见的审查", blank=True)
+    record_summary = models.TextField("听证笔录摘要", blank=True)
+    recorded_on = models.DateField("听证记录日期", null=True, blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    updated_at = models.DateTimeField(auto_now=True)
+    frozen_at = models.DateTimeField("封存时间", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "听证"
+        verbose_name_plural = "听证"
+
+    def __str__(self):
+        return f"听证 {self.hearing_at:%Y-%m-%d %H:%M} {self.place}"
+
+
+class CorrectionOrder(models.Model):
+    """责令改正 (行政处罚法 第二十八条): what must be corrected, by when, on which basis."""
+
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="correction_orders")
+    seq = models.PositiveIntegerField("编号")
+    issued_on = models.DateField("责令日期")
+    requirement = models.TextField("改正要求")
+    deadline = models.DateField("改正期限", null=True, blank=True)  # None: 立即改正
+    basis = models.CharField("依据", max_length=200)
+    officer = models.ForeignKey("agencies.Officer", on_delete=models.PROTECT, related_name="+", verbose_name="执法人员")
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    frozen_at = models.DateTimeField("封存时间", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "责令改正"
+        verbose_name_plural = "责令改正"
+        ordering = ["case", "seq"]
+        constraints = [models.UniqueConstraint(fields=["case", "seq"], name="correction_seq_unique")]
+
+    def __str__(self):
+        return f"责令改正{self.seq}：{self.requirement[:20]}"

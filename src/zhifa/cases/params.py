@@ -32,7 +32,7 @@ DATE_PARAMS = frozenset(
     }
 )
 INT_PARAMS = frozenset({"days", "amount_yuan", "surcharge_waived_yuan", "version"})
-BOOL_PARAMS = frozenset({"passed", "rights_informed", "hard_to_enforce_later", "remote_area"})
+BOOL_PARAMS = frozenset({"passed", "rights_informed", "hard_to_enforce_later", "remote_area", "public"})
 _TRUE = {"1", "true", "yes", "on", "是", "通过"}
 _FALSE = {"0", "false", "no", "off", "否", "不通过", ""}
 

@@ -30,16 +30,22 @@ from zhifa.documents.reasoning.context import (
     AgencyInfo,
     Circumstances,
     ClosingInfo,
+    CorrectionInfo,
     DocumentContext,
     EvidenceItem,
     FilingInfo,
     FineRange,
+    HearingInfo,
+    InquiryRecord,
     NoticeRights,
     Officer,
     PartyInfo,
     PaymentInfo,
     PersonInfo,
+    Provision,
+    QAPair,
     ServiceInfo,
+    SiteRecord,
     Statement,
     TraceStep,
     VehicleInfo,
@@ -366,9 +372,14 @@ def case_context(
     *,
     related_numbers: dict[str, str] | None = None,
     today: date | None = None,
+    record: int | None = None,
 ) -> DocumentContext:
     """The context of ``document_type`` for ``case`` (no document number yet: the issuing service adds
-    it). Raises :class:`ContextUnavailable` when the case does not hold what the type is made of."""
+    it). Raises :class:`ContextUnavailable` when the case does not hold what the type is made of.
+
+    ``record`` picks one of several records (询问笔录, 现场笔录, 责令改正) by its ``seq``; by default the
+    first one no issued document was made from yet."""
+    pick = record
     rec = case.records or {}
     record = current_record(case)
     agency = agency_info(case.agency)
@@ -439,7 +450,11 @@ def case_context(
             ),
             scenario=scenario_for(case, case.outcome, d.lists),
         )
-    ctx = _for_type(case, ctx, document_type, record, rec, today or timezone.localdate())
+    if document_type in DECISION_TYPES:
+        h = _hearing_row(case)
+        if h is not None and h.held:
+            ctx = replace(ctx, hearing=hearing_info(h))
+    ctx = _for_type(case, ctx, document_type, record, rec, today or timezone.localdate(), pick=pick)
     return _as_of(ctx)
 
 
@@ -473,7 +488,9 @@ def _with_officer_choice(ctx: DocumentContext, record: DecisionRecord) -> Docume
     return replace(ctx, decision=replace(d, trace=(*d.trace, step)))
 
 
-def _for_type(case, ctx: DocumentContext, t: str, record, rec: dict[str, Any], today: date) -> DocumentContext:
+def _for_type(
+    case, ctx: DocumentContext, t: str, record, rec: dict[str, Any], today: date, *, pick: int | None = None
+) -> DocumentContext:
     if t == "case_filing":
         _need(case.filed_on, "documents.not_filed", "案件尚未立案，不能制作立案登记表")
         return replace(ctx, issue_date=case.filed_on)
@@ -545,12 +562,132 @@ def _for_type(case, ctx: DocumentContext, t: str, record, rec: dict[str, Any], t
         )
         return replace(ctx, closing=closing, issue_date=closed_on)
     if t == "hearing_notice":
-        raise ContextUnavailable("documents.missing_field", "案件未记载听证的具体时间和地点，暂不能生成听证通知书")
-    if t in ("inquiry_record", "site_record"):
-        raise ContextUnavailable("documents.missing_field", "案件中没有询问笔录或现场笔录的记录内容，暂不能生成")
+        h = _hearing_row(case)
+        _need(h, "documents.missing_field", "案件尚未安排听证（时间、地点、主持人），不能制作听证通知书")
+        return replace(ctx, hearing=hearing_info(h), issue_date=h.notice_on)
+    if t == "inquiry_record":
+        row = _pick(case, t, list(case.inquiries.select_related("inquirer", "recorder")), pick)
+        return replace(ctx, inquiry=inquiry_info(case, row), issue_date=_wall(row.started_at).date())
+    if t == "site_record":
+        row = _pick(case, t, list(case.site_records.select_related("officer1", "officer2")), pick)
+        officers = (Officer(row.officer1.name, row.officer1_licence), Officer(row.officer2.name, row.officer2_licence))
+        return replace(ctx, site=site_info(row), officers=officers, issue_date=_wall(row.started_at).date())
     if t == "correction_order":
-        raise ContextUnavailable("documents.missing_field", "案件未记载责令改正的要求和期限，暂不能生成责令改正通知书")
+        row = _pick(case, t, list(case.correction_orders.all()), pick)
+        return replace(ctx, correction=correction_info(row), issue_date=row.issued_on)
     raise ContextUnavailable("documents.unknown_type", f"未知的文书种类：{t}", "document_type")
+
+
+# ---------------------------------------------------------------------------------------------------
+# the records of the case (询问笔录、现场笔录、听证、责令改正)
+
+#: what a record is called in the messages
+RECORD_NAMES = {"inquiry_record": "询问笔录", "site_record": "现场笔录", "correction_order": "责令改正"}
+
+
+def _pick(case: Case, t: str, rows: list, seq: int | None):
+    """The record a document is made from: the one numbered ``seq``, or else the first one no issued
+    document was made from yet (documents of these types are issued once per record, in order)."""
+    name = RECORD_NAMES[t]
+    if not rows:
+        raise ContextUnavailable(
+            "documents.missing_field", f"案件中还没有{name}的记录，不能制作该文书", "document_type"
+        )
+    if seq is not None:
+        row = next((r for r in rows if r.seq == int(seq)), None)
+        if row is None:
+            raise ContextUnavailable("documents.record_not_found", f"本案没有第{seq}份{name}", "record")
+        return row
+    from zhifa.documents.choices import DocumentStatus
+    from zhifa.documents.models import Document
+
+    issued = Document.objects.filter(case=case, document_type=t, status=DocumentStatus.ISSUED).count()
+    if issued >= len(rows):
+        raise ContextUnavailable(
+            "documents.already_issued", f"本案的{len(rows)}份{name}均已制作文书；如需更正，请作废后重新签发"
+        )
+    return rows[issued]
+
+
+def _hearing_row(case: Case):
+    from zhifa.cases.models import Hearing
+
+    return Hearing.objects.filter(case=case).select_related("host", "clerk").first()
+
+
+def _licensed(name: str, licence: str) -> str:
+    return f"{name}（执法证号：{licence}）" if licence else name
+
+
+def inquiry_info(case: Case, row) -> InquiryRecord:
+    gender, age = _gender_and_age(row.interviewee_id_number, case.violation_date)
+    qa = [QAPair(p.get("q", ""), p.get("a", "")) for p in row.qa or ()]
+    answer = row.confirmation.strip()
+    if not row.signed:
+        answer += f"（被询问人拒绝签名：{row.refusal_note.strip().rstrip('。')}）"
+    qa.append(QAPair("以上笔录你看过（已向你宣读），与你所说的是否一致？", answer))
+    return InquiryRecord(
+        started_at=_wall(row.started_at),
+        ended_at=_wall(row.ended_at),
+        place=row.place,
+        interviewee=PersonInfo(
+            name=row.interviewee_name,
+            id_number=row.interviewee_id_number,
+            phone=row.interviewee_phone,
+            gender=gender,
+            age=age,
+            address=row.interviewee_address,
+            relation=row.relation,
+        ),
+        inquirers=(_licensed(row.inquirer.name, row.inquirer_licence),),
+        recorder=_licensed(row.recorder.name, row.recorder_licence),
+        qa=tuple(qa),
+    )
+
+
+def site_info(row) -> SiteRecord:
+    content = row.findings.strip()
+    if row.measures.strip():
+        content += f"\n采取的措施：{row.measures.strip()}"
+    if not row.party_signed:
+        content += f"\n当事人拒绝签名：{row.refusal_note.strip()}"
+    return SiteRecord(
+        started_at=_wall(row.started_at),
+        ended_at=_wall(row.ended_at),
+        place=row.place,
+        present=row.present,
+        content=content,
+    )
+
+
+def hearing_info(h) -> HearingInfo:
+    return HearingInfo(
+        held_at=_wall(h.hearing_at),
+        place=h.place,
+        presiding=h.host.name,
+        clerk=h.clerk.name if h.clerk_id else "",
+        public=h.public,
+        request_received_on=h.requested_on,
+        held=h.held,
+        arguments=h.party_arguments,
+        weighing=h.weighing,
+        record_reference=h.record_reference,
+    )
+
+
+def provision_of(label: str) -> Provision | None:
+    """``《中华人民共和国行政处罚法》第二十八条第一款`` → Provision(law title, article)."""
+    label = (label or "").strip()
+    if not label:
+        return None
+    if label.startswith("《") and "》" in label:
+        title, _, article = label.partition("》")
+        return Provision(title + "》", article.strip())
+    return Provision("", label)
+
+
+def correction_info(row) -> CorrectionInfo:
+    return CorrectionInfo(requirement=row.requirement, deadline=row.deadline, basis=provision_of(row.basis))
 
 
 def wf_penalty(data: dict[str, Any] | None):

@@ -497,11 +497,52 @@ def _prepare(action: Action, case: Case, snap: wf.CaseSnapshot, params: dict[str
     elif action is Action.RESOLVE_PRESERVATION:
         if params.get("resolution") not in PreservationResolution.values:
             raise DomainError("case.param_required", "请选择对登记保存物品的处理决定", "resolution")
-    elif action is Action.SCHEDULE_HEARING and params.get("presiding_officer_id"):
+    elif action is Action.SCHEDULE_HEARING:
+        _prepare_hearing(case, params)
+    elif action is Action.RECORD_HEARING and params.get("result") == "held":
+        needed = (("party_arguments", "当事人在听证中提出的主要意见"), ("weighing", "对当事人意见的审查意见"))
+        for name, label in needed:
+            if not str(params.get(name) or "").strip():
+                raise DomainError("case.param_required", f"请填写{label}（听证笔录摘要，决定书据此说理）", name)
+        if not str(params.get("record_reference") or "").strip():
+            params["record_reference"] = f"{case.number}听证笔录"
+
+
+def _prepare_hearing(case: Case, params: dict[str, Any]) -> None:
+    """The arrangement the 听证通知书 tells: time, place, a host who did not investigate the case, a
+    clerk, public or not (第六十四条第一款第（二）至（四）项). The 7-day notice is the workflow's."""
+    from zhifa.cases.services.records import hearing_moment, investigators
+
+    if params.get("presiding_officer_id"):
         pid = str(params["presiding_officer_id"])
         if not pid.isdigit() or not Officer.objects.filter(pk=int(pid), agency_id=case.agency_id).exists():
             raise DomainError("case.param_required", "听证主持人须为本机构人员", "presiding_officer_id")
         params["presiding_officer_id"] = pid
+        if int(pid) in investigators(case):
+            raise DomainError(
+                "case.presiding_officer_conflict",
+                "听证由非本案调查人员主持（第六十四条第一款第（四）项）：该人员参与了本案的调查、询问、检查或取证",
+                "presiding_officer_id",
+            )
+    if isinstance(params.get("hearing_date"), date):
+        hearing_moment(params["hearing_date"], params.get("hearing_time"))
+    if not str(params.get("place") or "").strip():
+        raise DomainError("case.param_required", "请填写听证地点", "place")
+    public = params.get("public", True)
+    params["public"] = public if isinstance(public, bool) else str(public).lower() not in ("false", "0", "否", "")
+    if not params["public"] and not str(params.get("not_public_reason") or "").strip():
+        raise DomainError(
+            "case.param_required",
+            "听证公开举行；涉及国家秘密、商业秘密或者个人隐私不公开的，请写明理由（第六十四条第一款第（三）项）",
+            "not_public_reason",
+        )
+    if params.get("clerk_officer_id"):
+        cid = str(params["clerk_officer_id"])
+        if not cid.isdigit() or not Officer.objects.filter(pk=int(cid), agency_id=case.agency_id).exists():
+            raise DomainError("case.param_required", "书记员须为本机构人员", "clerk_officer_id")
+        if cid == str(params.get("presiding_officer_id")):
+            raise DomainError("case.param_required", "书记员与主持人应为不同人员", "clerk_officer_id")
+        params["clerk_officer_id"] = cid
 
 
 def _number(case: Case, on: date, number_type: str) -> None:
@@ -634,7 +675,52 @@ def _rows_after(action: Action, case: Case, before: wf.CaseSnapshot, after: wf.C
     elif action is Action.DECIDE_ON_THE_SPOT:
         _number(case, after.decided_on, NumberType.SUMMARY)
     if action in (Action.DECIDE, Action.DECIDE_ON_THE_SPOT):
+        from zhifa.cases.services.records import freeze_records
+
         _freeze_evidence(case, actor)
+        freeze_records(case, timezone.now())
+    if action is Action.SCHEDULE_HEARING:
+        _hearing_arranged(case, after, params, actor)
+    elif action is Action.RECORD_HEARING:
+        _hearing_recorded(case, params, today)
+
+
+def _hearing_arranged(case: Case, after: wf.CaseSnapshot, params: dict[str, Any], actor) -> None:
+    from zhifa.cases.models import Hearing
+    from zhifa.cases.services.records import hearing_moment
+
+    clerk = params.get("clerk_officer_id")
+    Hearing.objects.update_or_create(
+        case=case,
+        defaults={
+            "requested_on": after.hearing_requested_on,
+            "hearing_at": hearing_moment(after.hearing_date, params.get("hearing_time")),
+            "place": str(params.get("place")).strip()[:200],
+            "host_id": int(params["presiding_officer_id"]),
+            "clerk_id": int(clerk) if clerk else None,
+            "public": params["public"],
+            "not_public_reason": "" if params["public"] else str(params.get("not_public_reason")).strip()[:200],
+            "notice_on": after.hearing_notice_on,
+            "created_by": actor,
+        },
+    )
+
+
+def _hearing_recorded(case: Case, params: dict[str, Any], today: date) -> None:
+    from zhifa.cases.models import Hearing
+
+    row = Hearing.objects.filter(case=case).first()
+    if row is None:  # scheduled before the arrangement was recorded: nothing to add the record to
+        return
+    held = params.get("result") == "held"
+    row.held, row.absent, row.recorded_on = held, not held, today
+    row.record_reference = str(params.get("record_reference") or "")[:100]
+    if held:
+        row.participants = str(params.get("participants") or "").strip()[:300]
+        row.party_arguments = str(params.get("party_arguments") or "").strip()
+        row.weighing = str(params.get("weighing") or "").strip()
+        row.record_summary = str(params.get("record_summary") or "").strip()
+    row.save()
 
 
 def _record(params: dict[str, Any], officer: Officer, today: date) -> dict[str, Any]:

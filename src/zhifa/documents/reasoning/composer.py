@@ -17,6 +17,7 @@ from .context import (
     LIST_LABELS,
     SEVERITY_LABELS,
     DocumentContext,
+    HearingInfo,
     Provision,
     TraceStep,
 )
@@ -294,8 +295,12 @@ def compose(
         equity.append(P("cooperative_true"))
     equity.append(P("harm_some") if c.harm else P("harm_none"))
     equity.extend(_sentence(o) for o in c.other)
+    held = ctx.hearing if ctx.hearing is not None and ctx.hearing.held and is_decision else None
     if (is_decision and dtype != "summary_penalty_decision") or ctx.statements:
-        equity.extend(_statement_paragraphs(ctx, book, values, you))
+        if held is None or ctx.statements:
+            equity.extend(_statement_paragraphs(ctx, book, values, you))
+    if held is not None:
+        equity.extend(_hearing_paragraphs(held, book, sc, values, you, heard_before=bool(ctx.statements)))
     if is_notice:
         equity.append(_notice_rights(ctx, you))
     if is_decision:
@@ -381,6 +386,25 @@ def _statement_paragraphs(ctx: DocumentContext, book: Phrasebook, values: dict[s
             text += "理由是：" + _sentence(s.reason)
         out.append(text)
     if any(s.kind != "waived" for s in ctx.statements):
+        out.append(_address(book.fill(sc, "no_heavier", values), you))
+    return out
+
+
+def _hearing_paragraphs(
+    h: HearingInfo, book: Phrasebook, sc: str, values: dict[str, Any], you: str, *, heard_before: bool
+) -> list[str]:
+    """A held hearing in the decision (第六十五条: the decision rests on the hearing record): when and
+    where, who presided, what the party argued and how the agency weighed it."""
+    s = f"{you}于{cn_date(h.request_received_on)}要求举行听证，" if h.request_received_on else ""
+    s += f"本机关于{cn_datetime(h.held_at)}在{h.place}{'公开' if h.public else '不公开'}举行了听证"
+    s += f"，由{h.presiding}主持。" if h.presiding else "。"
+    if h.arguments:
+        s += f"听证中，{you}提出的主要意见是：{h.arguments.strip().rstrip('。')}。"
+    out = [s]
+    if h.weighing:
+        ref = f"（{h.record_reference}）" if h.record_reference else ""
+        out.append(f"本机关根据听证笔录{ref}对上述意见进行了复核，认为：{h.weighing.strip().rstrip('。')}。")
+    if not heard_before:
         out.append(_address(book.fill(sc, "no_heavier", values), you))
     return out
 

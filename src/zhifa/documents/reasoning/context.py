@@ -371,12 +371,19 @@ class SiteRecord:
 
 @dataclass(frozen=True)
 class HearingInfo:
+    """The hearing: the arrangement (听证通知书) and, once held, what the hearing record says the party
+    argued and how the agency weighed it (the decision's 情理, 第六十五条)."""
+
     held_at: datetime
     place: str
     presiding: str = ""
     clerk: str = ""
     public: bool = True
     request_received_on: date | None = None
+    held: bool = False
+    arguments: str = ""  # 当事人的主要意见 (from the hearing record)
+    weighing: str = ""  # 对当事人意见的审查：adopted or not, and why
+    record_reference: str = ""
 
 
 @dataclass(frozen=True)
