@@ -113,6 +113,9 @@ EVENT_COLUMNS = [
     "rule_version",
 ]
 
+# values the accepted-passages file needs beyond OUTPUT
+ACCEPTED_EXTRA = ["v_speed_kmh", "v_length_mm", "v_width_mm", "v_height_mm"]
+
 
 class DetectError(RuntimeError):
     """The run cannot go on (exit code 1); never raised because of a bad row."""
@@ -130,6 +133,9 @@ class DetectOptions:
     memory_limit: str = "640MB"
     threads: int | None = None
     temp_dir: Path | None = None
+    # also write every accepted passage (not quarantined, not a duplicate) to this Parquet
+    # file, for the database import; costs a second exact pass, so only when asked
+    accepted_path: Path | None = None
 
 
 @dataclass
@@ -458,6 +464,9 @@ class Detector:
                 summary = self._stage2()
                 self._stage("写出")
                 self._write(summary)
+                if self.opts.accepted_path is not None:
+                    self._stage("写出接受的通行记录")
+                    self._write_accepted(summary)
             finally:
                 self.con.close()
         self.timings["total"] = time.perf_counter() - t0
@@ -563,6 +572,7 @@ class Detector:
             f"SELECT rid FROM det WHERE class = {CLASS_QUARANTINE} AND NOT is_dup "
             "UNION SELECT rid FROM dups UNION SELECT first_rid FROM dups"
         )
+        self.gaps: list[int] = []  # row of record rid = rid + 1 + bisect_right(gaps, rid)
         if self.is_parquet:
             self.reject_rows: list[tuple[int, str, str]] = []
             self._x(f"CREATE TEMP TABLE rowmap AS SELECT rid, rid + 1 AS row FROM ({needed})")
@@ -589,6 +599,7 @@ class Detector:
             # physical lines (>= 2) that are not returned records
             other = sorted({r[0] + 1 for r in self.reject_rows} | {b for b in self.layout.blank_lines if b >= 2})
             gaps = [x - 2 - j for j, x in enumerate(other)]
+            self.gaps = gaps
             need = [r[0] for r in self._x(needed).fetchall()]
             self._x("CREATE TEMP TABLE rowmap (rid BIGINT, row BIGINT)")
             if need:
@@ -696,7 +707,7 @@ class Detector:
                        max(over_height_mm) AS over_height_mm
                 FROM m GROUP BY first_rid
             )
-            SELECT a.first_rid, f.u_record_id AS event_id, w.u_record_id AS record_id, w.plate_n AS plate,
+            SELECT a.first_rid, a.worst_rid, f.u_record_id AS event_id, w.u_record_id AS record_id, w.plate_n AS plate,
                    w.color AS plate_color, w.ts_us, w.u_station_id AS station_id, w.u_lane AS lane,
                    w.v_axles AS axles, CASE w.kind {kinds} END AS vehicle_kind,
                    CASE w.sda WHEN 2 THEN 'true' WHEN 1 THEN 'false' END AS single_drive_axle,
@@ -823,6 +834,59 @@ class Detector:
         )
         (out / "summary.json").write_text(
             json.dumps(s.to_dict(), ensure_ascii=False, indent=2) + "\n", encoding="utf-8"
+        )
+
+    def _write_accepted(self, s: Summary) -> None:
+        """Every accepted passage to ``accepted_path`` (Parquet, zstd), in file order: the
+        file classified again exactly (a second scan, only with this option), checked row by
+        row against the first scan, then joined with row numbers, duplicates and events."""
+        kinds = " ".join(f"WHEN {code} THEN '{name}'" for name, code in KIND_CODES.items())
+        rel = f"(SELECT row_number() OVER () - 1 AS ofs_rid, * FROM {self.relation})"
+        full = classify_sql(rel, self.ctx, keep=["ofs_rid"], extra=ACCEPTED_EXTRA)
+        self._x(
+            "CREATE TEMP TABLE acc AS SELECT ofs_rid AS rid, class, u_record_id, u_station_id, u_lane, ts_us, "
+            "plate_n, color, kind, sda, v_axles, v_gross_kg, v_speed_kmh, v_length_mm, v_width_mm, v_height_mm, "
+            f"limit_kg, tolerance_kg, over_kg FROM ({full}) WHERE class IN ({CLASS_OK}, {CLASS_VIOLATION})",
+            label="accepted: classify",
+        )
+        # the second scan must see the same records in the same order as the first
+        bad = self._x(
+            "SELECT count(*) FROM scratch.c c LEFT JOIN det d ON d.rid = c.rowid FULL JOIN acc a ON a.rid = c.rowid "
+            f"WHERE (coalesce(d.class, c.class) IN ({CLASS_OK}, {CLASS_VIOLATION}) OR a.rid IS NOT NULL) "
+            "AND (a.rid IS NULL OR c.rowid IS NULL OR a.class <> coalesce(d.class, c.class) "
+            "OR hash(a.plate_n, coalesce(a.color, '')) <> coalesce(d.vkey, c.vh) "
+            "OR a.ts_us <> coalesce(d.ts_us, c.ts_us))",
+            label="accepted: check",
+        ).fetchone()[0]
+        n = self._x("SELECT count(*) FROM acc WHERE rid NOT IN (SELECT rid FROM dups)").fetchone()[0]
+        if bad or n != s.accepted:
+            raise DetectError(f"内部错误：接受记录的第二次读取与第一次不一致（{bad} 行，{n} ≠ {s.accepted}）")
+        self._x("CREATE TEMP TABLE gapt (gap BIGINT, n BIGINT)")
+        if self.gaps:
+            self._x(
+                "INSERT INTO gapt SELECT gap, max(n) FROM (SELECT unnest($g) AS gap, unnest($n) AS n) GROUP BY gap",
+                {"g": self.gaps, "n": list(range(1, len(self.gaps) + 1))},
+            )
+        path = Path(self.opts.accepted_path)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        self._x(
+            f"""COPY (
+                SELECT a.rid + 1 + coalesce(gp.n, 0) AS row_number, a.u_record_id AS record_id,
+                       a.u_station_id AS station_id, a.u_lane AS lane, make_timestamptz(a.ts_us) AS passed_at,
+                       a.plate_n AS plate, a.color AS plate_color, a.v_axles AS axles,
+                       CASE a.kind {kinds} END AS vehicle_kind,
+                       CASE a.sda WHEN 2 THEN true WHEN 1 THEN false END AS single_drive_axle,
+                       a.v_gross_kg::BIGINT AS gross_kg, a.v_speed_kmh AS speed_kmh, a.v_length_mm AS length_mm,
+                       a.v_width_mm AS width_mm, a.v_height_mm AS height_mm, a.limit_kg::BIGINT AS limit_kg,
+                       a.tolerance_kg::BIGINT AS tolerance_kg,
+                       (CASE WHEN a.over_kg > 0 THEN a.over_kg END)::BIGINT AS over_kg,
+                       e.event_id, coalesce(a.rid = e.worst_rid, false) AS worst
+                FROM acc a ASOF LEFT JOIN gapt gp ON a.rid >= gp.gap
+                LEFT JOIN grp g ON g.rid = a.rid LEFT JOIN ev e ON e.first_rid = g.first_rid
+                WHERE a.rid NOT IN (SELECT rid FROM dups)
+                ORDER BY a.rid
+            ) TO {lit(str(path))} (FORMAT parquet, COMPRESSION zstd)""",
+            label="write accepted",
         )
 
 

@@ -73,6 +73,9 @@ class Passage:
     over_kg: int | None = None
     over_dims: dict[str, int] = field(default_factory=dict)
     violation: bool = False
+    values: dict[str, object] = field(default_factory=dict)  # the numeric fields, typed
+    event_id: str | None = None
+    worst: bool = False
 
 
 @dataclass
@@ -86,6 +89,7 @@ class OracleResult:
     events: list[dict[str, object]] = field(default_factory=list)
     no_penalty_events: list[dict[str, object]] = field(default_factory=list)
     dimension_events: list[dict[str, object]] = field(default_factory=list)
+    accepted_rows: list[Passage] = field(default_factory=list)  # in file order
 
     @property
     def warnings(self) -> int:
@@ -238,6 +242,7 @@ class Oracle:
         if p.ts_us is None:
             return fail("bad_timestamp", "passed_at")
         v: dict[str, object] = {}
+        p.values = v
         for c in schema.COLUMN_NAMES:
             kind = schema.BY_NAME[c].kind
             if kind not in ("int", "decimal") or c not in present or u[c] is None:
@@ -355,7 +360,8 @@ class Oracle:
         )
         res.quarantined = len(res.quarantine)
         res.accepted = len(live) - len(quarantined)
-        self._events([p for p in live if not p.reason], res)
+        res.accepted_rows = [p for p in live if not p.reason]
+        self._events(res.accepted_rows, res)
         return res
 
     def _events(self, accepted: list[Passage], res: OracleResult) -> None:
@@ -378,6 +384,9 @@ class Oracle:
                     groups.append(current)
         for g in groups:
             worst = sorted(g, key=lambda p: (-p.over_kg, p.ts_us, p.order))[0]
+            worst.worst = True
+            for p in g:
+                p.event_id = g[0].record_id
             rs = self.book.sets[worst.rs]
             event: dict[str, object] = {
                 "event_id": g[0].record_id,

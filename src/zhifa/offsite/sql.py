@@ -220,14 +220,22 @@ OUTPUT = [
 ]
 
 
-def classify_sql(relation: str, ctx: SqlContext, keep: list[str] | None = None, naive_quotes: bool = False) -> str:
+def classify_sql(
+    relation: str,
+    ctx: SqlContext,
+    keep: list[str] | None = None,
+    naive_quotes: bool = False,
+    extra: list[str] | None = None,
+) -> str:
     """SELECT over ``relation`` (raw text columns named after the schema, plus ``keep``
     pass-through columns) giving the typed values, ``reason``/``field`` and ``class``.
 
     ``naive_quotes`` (the whole-file scan): fields are taken as they are. A quote or U+FFFD
     in a field with a grammar makes that grammar fail, so the row is quarantined there and
     classified again, exactly, from its raw fields; the three free-text fields are checked
-    for them explicitly. Rows of class 0 are therefore the same in both modes."""
+    for them explicitly. Rows of class 0 are therefore the same in both modes.
+
+    ``extra``: further inner columns to output (e.g. ``v_speed_kmh``), after ``OUTPUT``."""
     keep = keep or []
     present = [c for c in COLUMN_NAMES if c in ctx.present]
     absent = [c for c in COLUMN_NAMES if c not in ctx.present]
@@ -466,7 +474,7 @@ def classify_sql(relation: str, ctx: SqlContext, keep: list[str] | None = None, 
             f"THEN {CLASS_QUARANTINE} WHEN {viol} THEN {CLASS_VIOLATION} ELSE {CLASS_OK} END)::UTINYINT AS class "
             f"FROM ({layer6})"
         )
-    cols = [q(k) for k in keep] + OUTPUT + [f"t_{c}" for c in COLUMN_NAMES]
+    cols = [q(k) for k in keep] + OUTPUT + list(extra or []) + [f"t_{c}" for c in COLUMN_NAMES]
     return f"SELECT {', '.join(cols)} FROM ({layer7})"
 
 
