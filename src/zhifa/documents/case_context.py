@@ -567,14 +567,16 @@ def _for_type(
         return replace(ctx, hearing=hearing_info(h), issue_date=h.notice_on)
     if t == "inquiry_record":
         row = _pick(case, t, list(case.inquiries.select_related("inquirer", "recorder")), pick)
-        return replace(ctx, inquiry=inquiry_info(case, row), issue_date=_wall(row.started_at).date())
+        return replace(
+            ctx, inquiry=inquiry_info(case, row), issue_date=_wall(row.started_at).date(), extra=_seq(ctx, row)
+        )
     if t == "site_record":
         row = _pick(case, t, list(case.site_records.select_related("officer1", "officer2")), pick)
         officers = (Officer(row.officer1.name, row.officer1_licence), Officer(row.officer2.name, row.officer2_licence))
         return replace(ctx, site=site_info(row), officers=officers, issue_date=_wall(row.started_at).date())
     if t == "correction_order":
         row = _pick(case, t, list(case.correction_orders.all()), pick)
-        return replace(ctx, correction=correction_info(row), issue_date=row.issued_on)
+        return replace(ctx, correction=correction_info(row), issue_date=row.issued_on, extra=_seq(ctx, row))
     raise ContextUnavailable("documents.unknown_type", f"未知的文书种类：{t}", "document_type")
 
 
@@ -586,27 +588,24 @@ RECORD_NAMES = {"inquiry_record": "询问笔录", "site_record": "现场笔录",
 
 
 def _pick(case: Case, t: str, rows: list, seq: int | None):
-    """The record a document is made from: the one numbered ``seq``, or else the first one no issued
-    document was made from yet (documents of these types are issued once per record, in order)."""
+    """The record a document is made from: the one numbered ``seq``, by default the first one (a case
+    issues one document of each type: the later records are on the case page and in the file)."""
     name = RECORD_NAMES[t]
     if not rows:
         raise ContextUnavailable(
             "documents.missing_field", f"案件中还没有{name}的记录，不能制作该文书", "document_type"
         )
-    if seq is not None:
-        row = next((r for r in rows if r.seq == int(seq)), None)
-        if row is None:
-            raise ContextUnavailable("documents.record_not_found", f"本案没有第{seq}份{name}", "record")
-        return row
-    from zhifa.documents.choices import DocumentStatus
-    from zhifa.documents.models import Document
+    if seq is None:
+        return rows[0]
+    row = next((r for r in rows if r.seq == int(seq)), None)
+    if row is None:
+        raise ContextUnavailable("documents.record_not_found", f"本案没有第{seq}份{name}", "record")
+    return row
 
-    issued = Document.objects.filter(case=case, document_type=t, status=DocumentStatus.ISSUED).count()
-    if issued >= len(rows):
-        raise ContextUnavailable(
-            "documents.already_issued", f"本案的{len(rows)}份{name}均已制作文书；如需更正，请作废后重新签发"
-        )
-    return rows[issued]
+
+def _seq(ctx: DocumentContext, row) -> dict[str, Any]:
+    """The record a document was made from, kept in its context snapshot (``extra.record_seq``)."""
+    return {**ctx.extra, "record_seq": row.seq}
 
 
 def _hearing_row(case: Case):

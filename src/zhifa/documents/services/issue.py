@@ -60,9 +60,6 @@ ISSUABLE_TYPES = (
     "site_record",
 )
 
-#: types issued once per record of the case (several 询问笔录 …): ``case_context`` picks the next record
-PER_RECORD_TYPES = ("inquiry_record", "site_record", "correction_order")
-
 
 class StaleNumbers(Exception):
     """A counter moved on between predicting a number and committing: render again."""
@@ -238,7 +235,6 @@ def plan_issue(*, actor, case, document_type: str, replacing: Document | None = 
     existing = (
         Document.objects.filter(case=obj, document_type__in=types, status=DocumentStatus.ISSUED)
         .exclude(pk__in=replaced)
-        .exclude(document_type__in=PER_RECORD_TYPES)  # one per record: case_context picks the next one
         .first()
     )
     if existing is not None:
