@@ -115,3 +115,14 @@ def test_phone():
     assert validate_phone("138-1234-5678") == "13812345678"
     with pytest.raises(ValidationProblem):
         validate_phone("12345")
+
+
+@pytest.mark.parametrize(
+    "plate",
+    ["豫R１２３４５", "豫R1234５", "豫R١٢٣٤٥D", "豫R１２３４５F", "使１２３４５６", "豫R１２３４领", "鲁QD１２３４"],
+)
+def test_plates_take_ascii_digits_only(plate):
+    # Python's \d would accept full-width and other Unicode digits; GA 36-2018 plates use 0-9
+    with pytest.raises(ValidationProblem) as err:
+        parse_plate(plate)
+    assert err.value.code == "plate.format"

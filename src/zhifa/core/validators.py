@@ -86,14 +86,15 @@ def id_number_birth_date(number: str) -> date:
 
 
 def plate_pattern(nev_letters: str = DEFAULT_NEV_LETTERS) -> re.Pattern[str]:
+    # digits are ASCII [0-9]: Python's \d would also accept full-width and other Unicode digits
     nev = re.escape(nev_letters)
     return re.compile(
         rf"^(?:"
         rf"(?P<ordinary>[{PROVINCE_ABBR}][{_AUTH}][{_SERIAL}]{{4}}[{_SERIAL}挂学警港澳])"
-        rf"|(?P<nev_large>[{PROVINCE_ABBR}][{_AUTH}]\d{{5}}[{nev}])"
-        rf"|(?P<nev_small>[{PROVINCE_ABBR}][{_AUTH}][{nev}][{_SERIAL}]\d{{4}})"
-        rf"|(?P<embassy>使\d{{6}})"
-        rf"|(?P<consulate>[{PROVINCE_ABBR}][{_AUTH}]\d{{4}}领)"
+        rf"|(?P<nev_large>[{PROVINCE_ABBR}][{_AUTH}][0-9]{{5}}[{nev}])"
+        rf"|(?P<nev_small>[{PROVINCE_ABBR}][{_AUTH}][{nev}][{_SERIAL}][0-9]{{4}})"
+        rf"|(?P<embassy>使[0-9]{{6}})"
+        rf"|(?P<consulate>[{PROVINCE_ABBR}][{_AUTH}][0-9]{{4}}领)"
         rf")$"
     )
 

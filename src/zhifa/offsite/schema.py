@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import re
 import sys
-import unicodedata
 from dataclasses import dataclass
 from functools import cache
 
@@ -171,7 +170,7 @@ _WS = re.compile(r"\s")
 
 
 def _plate_chars(nev_letters: str) -> set[str]:
-    """Characters that can appear in a plate accepted by plate_pattern (besides Unicode Nd)."""
+    """Characters that can appear in a plate accepted by plate_pattern."""
     src = plate_pattern(nev_letters).pattern
     chars = {c for c in src if ord(c) > 0x7F}
     chars |= set("ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789")
@@ -180,8 +179,8 @@ def _plate_chars(nev_letters: str) -> set[str]:
 
 @cache
 def upper_map(nev_letters: str = DEFAULT_NEV_LETTERS) -> dict[str, str]:
-    """Characters whose str.upper() differs and consists only of possible plate characters
-    (or Unicode digits), mapped to that upper-case string."""
+    """Characters whose str.upper() differs and consists only of possible plate characters,
+    mapped to that upper-case string."""
     allowed = _plate_chars(nev_letters)
     out: dict[str, str] = {}
     for cp in range(sys.maxunicode + 1):
@@ -189,7 +188,7 @@ def upper_map(nev_letters: str = DEFAULT_NEV_LETTERS) -> dict[str, str]:
             continue
         ch = chr(cp)
         up = ch.upper()
-        if up != ch and all(u in allowed or unicodedata.category(u) == "Nd" for u in up):
+        if up != ch and all(u in allowed for u in up):
             out[ch] = up
     return out
 
@@ -200,9 +199,8 @@ def sql_string(value: str) -> str:
 
 
 def plate_sql_pattern(nev_letters: str = DEFAULT_NEV_LETTERS) -> str:
-    """plate_pattern() for DuckDB's RE2, where \\d is ASCII only: Python's str \\d is any
-    Unicode decimal digit, so it becomes \\p{Nd}."""
-    return plate_pattern(nev_letters).pattern.replace(r"\d", r"\p{Nd}")
+    """plate_pattern() for DuckDB's RE2: the same text (it uses ASCII classes only)."""
+    return plate_pattern(nev_letters).pattern
 
 
 def whitespace_sql_class() -> str:
