@@ -9,6 +9,7 @@ from datetime import date, datetime
 from functools import lru_cache
 from pathlib import Path
 
+import jinja2
 from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
@@ -38,6 +39,33 @@ def _template_bytes(path: str) -> bytes:
     return Path(path).read_bytes()
 
 
+class _MemoEnvironment(jinja2.Environment):
+    """docxtpl compiles every XML part (body, headers, footers, properties) with ``from_string`` on each
+    render, about 5 ms a document; the sources are the template's own and repeat, so keep them compiled."""
+
+    MAX = 256
+
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        self._compiled: dict[str, jinja2.Template] = {}
+
+    def from_string(self, source, globals=None, template_class=None):
+        if globals is not None or template_class is not None or not isinstance(source, str):
+            return super().from_string(source, globals, template_class)
+        found = self._compiled.get(source)
+        if found is None:
+            if len(self._compiled) >= self.MAX:
+                self._compiled.clear()
+            found = self._compiled[source] = super().from_string(source)
+        return found
+
+
+@lru_cache(maxsize=1)
+def _jinja_env() -> jinja2.Environment:
+    # what docxtpl builds itself for ``render(..., autoescape=True)``
+    return _MemoEnvironment(autoescape=True)
+
+
 def template_for(doc_type: str) -> Path:
     own = TEMPLATES / f"{doc_type}.docx"
     return own if own.exists() else DEFAULT_TEMPLATE
@@ -55,6 +83,17 @@ def _borders(table) -> None:
     tbl_pr.append(borders)
 
 
+def _span(first, last, width: int):
+    """``first.merge(last)`` for cells of one fresh row: python-docx's merge first locates both cells in
+    the table grid (xpath over every row, ~2 ms a merge); for a single row the span is known, so the
+    first cell grows to ``width`` columns directly (the same elements result)."""
+    tc = first._tc
+    if hasattr(tc, "_grow_to"):
+        tc._grow_to(width, 1)
+        return first
+    return first.merge(last)  # pragma: no cover - another python-docx version
+
+
 def _add_table(doc, block: Block, anchor, style_id) -> None:
     ncols = sum(c.colspan for c in block.rows[0])
     table = doc.add_table(rows=0, cols=ncols)
@@ -66,11 +105,14 @@ def _add_table(doc, block: Block, anchor, style_id) -> None:
     widths = [Mm(total * w / 100) for w in block.widths] if len(block.widths) == ncols else None
     for row in block.rows:
         r = table.add_row()
+        # ``r.cells`` walks the whole table's grid: take the row's cells once (a merge keeps the
+        # elements of the cells to its right, so the list stays valid for the rest of the row)
+        cells = r.cells
         col = 0
         for cell in row:
-            target = r.cells[col]
+            target = cells[col]
             if cell.colspan > 1:
-                target = target.merge(r.cells[col + cell.colspan - 1])
+                target = _span(target, cells[col + cell.colspan - 1], cell.colspan)
             p = target.paragraphs[0]
             p._p.style = style_id("ZF Table Label" if cell.label else "ZF Table")
             p.add_run(cell.text)
@@ -160,7 +202,7 @@ def render_docx(
     path = template or template_for(model.doc_type)
     tpl = DocxTemplate(io.BytesIO(_template_bytes(str(path))))
     qr = InlineImage(tpl, io.BytesIO(qr_png(qr_url)), width=Mm(20)) if qr_url else ""
-    tpl.render({"m": model, "body": BODY_MARKER, "qr": qr}, autoescape=True)
+    tpl.render({"m": model, "body": BODY_MARKER, "qr": qr}, jinja_env=_jinja_env(), autoescape=True)
     _fill(tpl.docx, model)
     props = tpl.docx.core_properties
     moment = datetime.combine(created or date(2020, 1, 1), datetime.min.time())
