@@ -238,6 +238,19 @@ ZHIFA_LLM_BASE_URL = config(
 ZHIFA_LLM_MODEL = config("ZHIFA_LLM_MODEL", "", help="Model name for drafting (required when the base URL is set).")
 ZHIFA_LLM_API_KEY = config("ZHIFA_LLM_API_KEY", "", help="Bearer token of the drafting endpoint.", secret=True)
 ZHIFA_LLM_TIMEOUT = config("ZHIFA_LLM_TIMEOUT", 30, help="Seconds one drafting request may take.", cast="int")
+# off-site enforcement (issue 6): WIM file imports and station pushes
+ZHIFA_OFFSITE_IMPORT_MAX_MB = config(
+    "ZHIFA_OFFSITE_IMPORT_MAX_MB",
+    512,
+    help="Largest WIM file (CSV or Parquet) uploaded on the import page, in MB.",
+    cast="int",
+)
+ZHIFA_OFFSITE_PUSH_MAX_RECORDS = config(
+    "ZHIFA_OFFSITE_PUSH_MAX_RECORDS", 5000, help="Most records a station may push in one request.", cast="int"
+)
+ZHIFA_OFFSITE_PUSH_PER_MINUTE = config(
+    "ZHIFA_OFFSITE_PUSH_PER_MINUTE", 60, help="Push requests one station may make per minute (429 beyond).", cast="int"
+)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 
