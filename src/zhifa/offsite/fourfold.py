@@ -98,9 +98,9 @@ class Proposal:
 
     @property
     def label(self) -> str:
-        parts = list(self.sanction_labels)
+        parts = [x for x in self.sanction_labels if self.fine_max is None or x != "罚款"]
         if self.fine_max is not None:
-            parts.append(f"罚款{self.fine_min}–{self.fine_max}元")
+            parts.insert(0, f"罚款{self.fine_min}–{self.fine_max}元")
         return "、".join(parts) or self.item_name
 
 
