@@ -16,7 +16,17 @@ from ninja import File, Form, Router, Schema, Status
 from ninja.files import UploadedFile
 
 from zhifa.cases.params import coerce_params, parse_date
-from zhifa.cases.presenters import case_detail, case_row, deadlines_list, evidence_row, record_dict
+from zhifa.cases.presenters import (
+    case_detail,
+    case_records,
+    case_row,
+    correction_row,
+    deadlines_list,
+    evidence_row,
+    inquiry_row,
+    record_dict,
+    site_row,
+)
 from zhifa.cases.selectors import (
     CappedPaginator,
     allowed_actions,
@@ -36,7 +46,9 @@ from zhifa.cases.services import (
     evidence_upload,
     evidence_verify,
 )
+from zhifa.cases.services.records import correction_order_add, inquiry_record_add, site_record_add
 from zhifa.core.errors import NotFound
+from zhifa.core.permissions import officer_of
 
 router = Router(tags=["案件"])
 
@@ -287,3 +299,47 @@ def verify_evidence(request, pk: int, evidence_id: int):
         raise NotFound("证据")
     ok = evidence_verify(actor=request.user, evidence=ev)
     return {"ok": ok, "sha256": ev.sha256}
+
+
+# ---------------------------------------------------------------------------------------------------
+# records: 询问笔录、现场笔录、责令改正 (the hearing is arranged and recorded through the actions
+# schedule_hearing and record_hearing)
+
+
+class RecordIn(Schema):
+    version: int
+    data: dict[str, Any]
+
+
+def _on_team(user, case) -> bool:
+    officer = officer_of(user)
+    return officer is not None and (
+        officer.has_role("head") or any(link.officer_id == officer.pk for link in case.case_officers.all())
+    )
+
+
+@router.get("/{pk}/records", summary="笔录、听证与责令改正（证件号码和电话已遮盖；非本案人员不显示问答）")
+def list_records(request, pk: int):
+    case = case_get(user=request.user, pk=pk)
+    return case_records(case, team=_on_team(request.user, case))
+
+
+_RECORDS = {
+    "inquiry": (inquiry_record_add, lambda r: inquiry_row(r, team=True)),
+    "site": (site_record_add, site_row),
+    "correction": (correction_order_add, correction_row),
+}
+
+
+@router.post(
+    "/{pk}/records/{kind}",
+    response={201: dict},
+    summary="制作询问笔录（inquiry）、现场笔录（site）或责令改正（correction）；须带当前版本号",
+)
+def add_record(request, pk: int, kind: str, payload: RecordIn):
+    if kind not in _RECORDS:
+        raise NotFound("记录种类")
+    add, show = _RECORDS[kind]
+    data = {k: v for k, v in payload.data.items() if k not in {"actor", "case", "version", "today"}}
+    row = add(actor=request.user, case=pk, version=payload.version, **data)
+    return Status(201, show(row))

@@ -181,3 +181,100 @@ def case_row_detail(case, today: date) -> dict[str, Any]:
     row = case_row(case, today)
     row.pop("deadline_badge")
     return row
+
+
+# ---------------------------------------------------------------------------------------------------
+# the records of a case (询问笔录、现场笔录、听证、责令改正)
+
+
+def _when(value) -> str | None:
+    from django.utils import timezone
+
+    return timezone.localtime(value).isoformat(timespec="minutes") if value else None
+
+
+def inquiry_row(r, *, team: bool) -> dict[str, Any]:
+    """A 询问笔录. Identifiers of the person asked are always masked here (the documents carry them);
+    outside the case team the name is masked too."""
+    from zhifa.core.validators import mask_id_number, mask_name, mask_phone
+
+    return {
+        "seq": r.seq,
+        "started_at": _when(r.started_at),
+        "ended_at": _when(r.ended_at),
+        "place": r.place,
+        "interviewee": r.interviewee_name if team else mask_name(r.interviewee_name),
+        "interviewee_id_number": mask_id_number(r.interviewee_id_number) if r.interviewee_id_number else "",
+        "interviewee_phone": mask_phone(r.interviewee_phone) if r.interviewee_phone else "",
+        "relation": r.relation,
+        "inquirer": {"name": r.inquirer.name, "licence_no": r.inquirer_licence},
+        "recorder": {"name": r.recorder.name, "licence_no": r.recorder_licence},
+        "qa": list(r.qa) if team else [],
+        "confirmation": r.confirmation,
+        "signed": r.signed,
+        "refusal_note": r.refusal_note,
+        "frozen": r.frozen_at is not None,
+    }
+
+
+def site_row(r) -> dict[str, Any]:
+    return {
+        "seq": r.seq,
+        "started_at": _when(r.started_at),
+        "ended_at": _when(r.ended_at),
+        "place": r.place,
+        "officers": [
+            {"name": r.officer1.name, "licence_no": r.officer1_licence},
+            {"name": r.officer2.name, "licence_no": r.officer2_licence},
+        ],
+        "present": r.present,
+        "findings": r.findings,
+        "measures": r.measures,
+        "party_signed": r.party_signed,
+        "refusal_note": r.refusal_note,
+        "frozen": r.frozen_at is not None,
+    }
+
+
+def hearing_row(h) -> dict[str, Any] | None:
+    if h is None:
+        return None
+    return {
+        "requested_on": _iso(h.requested_on),
+        "hearing_at": _when(h.hearing_at),
+        "place": h.place,
+        "host": h.host.name,
+        "clerk": h.clerk.name if h.clerk_id else "",
+        "public": h.public,
+        "not_public_reason": h.not_public_reason,
+        "notice_on": _iso(h.notice_on),
+        "held": h.held,
+        "absent": h.absent,
+        "record_reference": h.record_reference,
+        "participants": h.participants,
+        "party_arguments": h.party_arguments,
+        "weighing": h.weighing,
+        "record_summary": h.record_summary,
+        "recorded_on": _iso(h.recorded_on),
+    }
+
+
+def correction_row(r) -> dict[str, Any]:
+    return {
+        "seq": r.seq,
+        "issued_on": _iso(r.issued_on),
+        "requirement": r.requirement,
+        "deadline": _iso(r.deadline),
+        "basis": r.basis,
+        "officer": r.officer.name,
+        "frozen": r.frozen_at is not None,
+    }
+
+
+def case_records(case, *, team: bool) -> dict[str, Any]:
+    return {
+        "inquiries": [inquiry_row(r, team=team) for r in case.inquiries.all()],
+        "site_records": [site_row(r) for r in case.site_records.all()],
+        "hearing": hearing_row(getattr(case, "hearing", None)),
+        "corrections": [correction_row(r) for r in case.correction_orders.all()],
+    }

@@ -24,11 +24,15 @@ from zhifa.cases.choices_pure import LOCKED_STATES, State
 from zhifa.cases.models import (
     Case,
     CaseOfficer,
+    CorrectionOrder,
     Deadline,
     DecisionRecord,
     Evidence,
     EvidenceCustody,
     EvidencePreservation,
+    Hearing,
+    InquiryRecord,
+    SiteRecord,
 )
 from zhifa.core.calendar import get_calendar
 from zhifa.core.errors import DomainError, NotFound
@@ -111,6 +115,10 @@ def case_get(*, user, pk) -> Case:
                 queryset=DecisionRecord.objects.filter(current=True).select_related("created_by"),
                 to_attr="current_records",
             ),
+            Prefetch("inquiries", queryset=InquiryRecord.objects.select_related("inquirer", "recorder")),
+            Prefetch("site_records", queryset=SiteRecord.objects.select_related("officer1", "officer2")),
+            Prefetch("correction_orders", queryset=CorrectionOrder.objects.select_related("officer")),
+            Prefetch("hearing", queryset=Hearing.objects.select_related("host", "clerk")),
         )
         .filter(pk=pk)
         .first()

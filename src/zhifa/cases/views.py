@@ -4,7 +4,7 @@ call the services; every rejection shows its Chinese message."""
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -23,7 +23,16 @@ from zhifa.cases.choices import (
     PreservationResolution,
 )
 from zhifa.cases.choices_pure import ACTION_LABELS, Action
-from zhifa.cases.forms import ACTION_FIELDS, PENALTY_SANCTIONS, CaseForm, action_params, facts_from_post
+from zhifa.cases.forms import (
+    ACTION_FIELDS,
+    PENALTY_SANCTIONS,
+    RECORD_FIELDS,
+    RECORD_TITLES,
+    CaseForm,
+    action_params,
+    facts_from_post,
+    record_params,
+)
 from zhifa.cases.params import coerce_params
 from zhifa.cases.selectors import (
     CappedPaginator,
@@ -51,9 +60,17 @@ from zhifa.cases.services import (
 )
 from zhifa.cases.services.cases import PRE_DECISION_STATES
 from zhifa.cases.services.evidence import ALLOWED_TYPES, TYPE_LABELS
+from zhifa.cases.services.records import (
+    CORRECTION_STATES,
+    RECORD_STATES,
+    correction_order_add,
+    inquiry_record_add,
+    site_record_add,
+)
 from zhifa.cases.workflow import SPECS
 from zhifa.core.errors import DomainError, NotFound
 from zhifa.core.permissions import officer_of
+from zhifa.core.validators import mask_name
 
 EVENT_LABELS = {spec.event: ACTION_LABELS[action] for action, spec in SPECS.items()} | {
     "case.created": "登记案件",
@@ -66,6 +83,12 @@ EVENT_LABELS = {spec.event: ACTION_LABELS[action] for action, spec in SPECS.item
     "evidence.integrity_checked": "证据完整性校验通过",
     "evidence.integrity_failed": "证据完整性校验失败",
     "evidence.handed_over": "证据移交",
+    "case.inquiry_recorded": "制作询问笔录",
+    "case.inquiry_amended": "更正询问笔录",
+    "case.site_recorded": "制作现场笔录",
+    "case.site_record_amended": "更正现场笔录",
+    "case.correction_ordered": "责令改正",
+    "case.correction_amended": "更正责令改正",
 }
 PAGE_SIZE = 25
 
@@ -241,6 +264,7 @@ def _defaults(case, record, today) -> dict[str, dict[str, str]]:
     owed = money_position(case, today)
     if owed is not None:
         out["record_payment"]["amount_yuan"] = str(owed.total_outstanding_yuan)
+    out["schedule_hearing"].update(hearing_time="09:00", public="true")
     if case.hearing_date:
         out["record_hearing"] = {"result": "held"}
     return out
@@ -269,12 +293,28 @@ def case_detail_view(request, pk):
     hearing_officers = [
         o for o in officer_choices(user=user) if o.pk not in {li.officer_id for li in case.case_officers.all()}
     ]
+    state = CaseState(case.state)
+    on_team = assigned or (officer is not None and officer.has_role("head"))
+    inquiries = list(case.inquiries.all())
+    for r in inquiries:  # personal data masked outside the case team
+        r.shown_name = r.interviewee_name if on_team else mask_name(r.interviewee_name)
     return render(
         request,
         "cases/detail.html",
         {
             "active_module": "cases",
             "case": case,
+            "inquiries": inquiries,
+            "on_team": on_team,
+            "site_records": list(case.site_records.all()),
+            "corrections": list(case.correction_orders.all()),
+            "hearing": getattr(case, "hearing", None),
+            "record_fields": RECORD_FIELDS,
+            "record_titles": RECORD_TITLES,
+            "can_record": pre_decision and assigned and state in RECORD_STATES,
+            "can_correct": assigned and state in CORRECTION_STATES[case.procedure],
+            "case_officers": [link.officer for link in case.case_officers.all()],
+            "record_defaults": _record_defaults(case, today),
             "badge": STATE_BADGE[case.state],
             "record": record,
             "record_penalty": assessment_penalty(record),
@@ -352,6 +392,43 @@ def case_action_view(request, pk, action):
     for w in result.warnings:
         messages.warning(request, w.message)
     return redirect(back)
+
+
+def _record_defaults(case, today) -> dict[str, dict[str, str]]:
+    now = timezone.localtime()
+    start = now.replace(minute=0, second=0, microsecond=0) - timedelta(hours=1)
+    clock = {"started_at": start.strftime("%Y-%m-%dT%H:%M"), "ended_at": now.strftime("%Y-%m-%dT%H:%M")}
+    return {
+        "inquiry": {**clock, "relation": "当事人" if case.person_id else "驾驶员"},
+        "site": {**clock, "place": case.violation_place},
+        "correction": {"issued_on": today.isoformat()},
+    }
+
+
+RECORD_SERVICES = {"inquiry": inquiry_record_add, "site": site_record_add, "correction": correction_order_add}
+
+
+@login_required
+@require_POST
+def case_record_view(request, pk, kind):
+    """Add a 询问笔录, 现场笔录 or 责令改正 from the case page."""
+    if kind not in RECORD_SERVICES:
+        raise Http404
+    back = reverse("cases:detail", args=[pk])
+    title = RECORD_TITLES[kind]
+    try:
+        version = int(request.POST.get("version", ""))
+        RECORD_SERVICES[kind](actor=request.user, case=pk, version=version, **record_params(kind, request.POST))
+    except NotFound:
+        raise Http404 from None
+    except ValueError:
+        messages.error(request, "请求缺少版本号，请刷新页面后重试")
+        return redirect(back)
+    except DomainError as e:
+        messages.error(request, f"{title}未保存：{e.message}")
+        return redirect(f"{back}#record-{kind}")
+    messages.success(request, f"已保存{title}")
+    return redirect(f"{back}#records")
 
 
 @login_required

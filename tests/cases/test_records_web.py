@@ -1,0 +1,135 @@
+"""The records on the case page and in the API: forms in the allowed states, the records listed,
+the link to the case's documents, masking outside the case team, jurisdiction, query budgets."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from tests.cases.conftest import to_decided, to_investigating
+from tests.cases.test_records import inquiry, site
+from zhifa.cases.models import Case, InquiryRecord, SiteRecord
+from zhifa.cases.services.records import correction_order_add, inquiry_record_add, site_record_add
+
+pytestmark = pytest.mark.django_db
+
+
+def login(client, officer):
+    client.force_login(officer.user)
+    return client
+
+
+def post(client, url, data):
+    return client.post(url, data=json.dumps(data), content_type="application/json")
+
+
+def test_case_page_forms_records_and_documents_link(client, team, clock):
+    case = to_investigating(team, clock)
+    login(client, team.officer)
+    page = client.get(f"/cases/{case.pk}/").content.decode()
+    assert 'data-testid="record-inquiry-button"' in page and 'data-testid="record-correction-button"' in page
+    assert f'href="/documents/case/{case.pk}/"' in page
+    version = Case.objects.get(pk=case.pk).version
+    r = client.post(
+        f"/cases/{case.pk}/records/inquiry/",
+        {
+            "version": version,
+            "started_at": "2026-03-02T08:00",
+            "ended_at": "2026-03-02T08:30",
+            "place": "询问室",
+            "relation": "驾驶员",
+            "interviewee_name": "王师傅",
+            "inquirer": team.officer.pk,
+            "recorder": team.officer2.pk,
+            "qa": "问：车上装的什么？\n答：钢材。",
+            "signed": "true",
+        },
+    )
+    assert r.status_code == 302 and r["Location"].endswith("#records")
+    assert InquiryRecord.objects.get(case=case).qa == [{"q": "车上装的什么？", "a": "钢材。"}]
+    # a refused form says why, in Chinese, and saves nothing
+    r = client.post(f"/cases/{case.pk}/records/site/", {"version": version + 1, "place": "K1203"}, follow=True)
+    assert "现场笔录未保存：请填写检查开始时间" in r.content.decode()
+    assert not SiteRecord.objects.exists()
+    page = client.get(f"/cases/{case.pk}/").content.decode()
+    assert "询问笔录1" in page and "王师傅" in page and "车上装的什么？" in page
+    assert "制作询问笔录" in page  # the timeline names the event
+    # another officer of the unit (not on the case team) sees the record with the name masked
+    other = team.reviewer
+    page = login(client, other).get(f"/cases/{case.pk}/").content.decode()
+    assert "王*" in page and "王师傅" not in page and "车上装的什么？" not in page
+    assert 'data-testid="record-inquiry-button"' not in page
+
+
+def test_no_record_forms_after_the_decision(client, team, clock):
+    case = to_decided(team, clock)
+    page = login(client, team.officer).get(f"/cases/{case.pk}/").content.decode()
+    assert 'data-testid="record-inquiry-button"' not in page
+    assert 'data-testid="record-correction-button"' in page  # 第二十八条: with the decision
+    r = client.post(f"/cases/{case.pk}/records/inquiry/", {"version": case.version})
+    assert r.status_code == 302
+
+
+def test_api_records(client, team, clock):
+    case = to_investigating(team, clock)
+    login(client, team.officer)
+    version = Case.objects.get(pk=case.pk).version
+    data = {
+        **inquiry(team),
+        "started_at": "2026-03-02T08:00",
+        "ended_at": "2026-03-02T08:40",
+        "qa": [{"q": "车辆是谁的？", "a": "公司的。"}],
+    }
+    r = post(client, f"/api/v1/cases/{case.pk}/records/inquiry", {"version": version, "data": data})
+    assert r.status_code == 201, r.content
+    body = r.json()
+    assert body["seq"] == 1 and body["inquirer"]["licence_no"] == team.officer.licence_no
+    assert body["interviewee_id_number"] != "410000198001010011"  # masked
+    # a stale version: 409
+    r = post(
+        client, f"/api/v1/cases/{case.pk}/records/correction", {"version": version, "data": {"requirement": "卸载"}}
+    )
+    assert r.status_code == 409 and r.json()["code"] == "case.version_conflict"
+    r = post(
+        client,
+        f"/api/v1/cases/{case.pk}/records/correction",
+        {"version": version + 1, "data": {"requirement": "卸载超限货物", "deadline": "2026-03-01"}},
+    )
+    assert r.status_code == 400 and r.json()["code"] == "record.deadline_invalid"
+    r = client.get(f"/api/v1/cases/{case.pk}/records")
+    assert r.status_code == 200
+    assert [i["qa"] for i in r.json()["inquiries"]] == [[{"q": "车辆是谁的？", "a": "公司的。"}]]
+    # another officer of the unit: masked, no Q&A; another province: 404
+    login(client, team.reviewer)
+    rows = client.get(f"/api/v1/cases/{case.pk}/records").json()["inquiries"]
+    assert rows[0]["interviewee"] == "王**" and rows[0]["qa"] == []
+    login(client, team.world.ly_officer)
+    assert client.get(f"/api/v1/cases/{case.pk}/records").status_code == 404
+    r = post(client, f"/api/v1/cases/{case.pk}/records/site", {"version": version + 1, "data": {}})
+    assert r.status_code == 404
+    login(client, team.officer)
+    assert post(client, f"/api/v1/cases/{case.pk}/records/other", {"version": 1, "data": {}}).status_code == 404
+
+
+def test_record_lists_do_not_grow_the_queries(client, team, clock, django_assert_max_num_queries):
+    case = to_investigating(team, clock)
+    user = team.officer.user
+
+    def add(n):
+        for _ in range(n):
+            inquiry_record_add(actor=user, case=case, **inquiry(team))
+            site_record_add(actor=user, case=case, **site(team))
+            correction_order_add(actor=user, case=case, requirement="卸载超限货物")
+
+    add(1)
+    login(client, team.officer)
+    with django_assert_max_num_queries(45) as page:
+        client.get(f"/cases/{case.pk}/")
+    with django_assert_max_num_queries(20) as api:
+        client.get(f"/api/v1/cases/{case.pk}/records")
+    add(4)
+    with django_assert_max_num_queries(len(page.captured_queries)):
+        assert client.get(f"/cases/{case.pk}/").status_code == 200
+    with django_assert_max_num_queries(len(api.captured_queries)):
+        assert len(client.get(f"/api/v1/cases/{case.pk}/records").json()["inquiries"]) == 5
