@@ -33,6 +33,12 @@ S1, S2 = "S411321001", "S411321002"
 
 @pytest.fixture
 def sites(world):
+    return make_sites(world)
+
+
+def make_sites(world):
+    """Two Nanzhao stations: S1 with an all-lane device calibrated for 2024, S2 with a lane-1 device whose
+    certificate expired in 2023."""
     s1 = Station.objects.create(
         agency=world.nanzhao, code=S1, name="G207南召北", road="G207", region_code="411321", lanes=2
     )

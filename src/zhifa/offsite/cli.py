@@ -1,4 +1,5 @@
-"""``zhifa offsite …`` subcommands. ``detect`` is pure: no Django, no database, no server."""
+"""``zhifa offsite …`` subcommands. ``detect`` is pure: no Django, no database, no server; ``import``,
+``stations`` and ``station-token`` use the database."""
 
 from __future__ import annotations
 
@@ -43,6 +44,27 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     p.add_argument("--threads", type=int, default=None, help="DuckDB 线程数（缺省为CPU核数）")
     p.add_argument("--no-progress", action="store_true", help="不显示进度条")
     p.set_defaults(func=_detect, needs_django=False)
+
+    p = sub.add_parser(
+        "import",
+        help="导入称重数据到数据库（检测、入库、隔离、超限事件）",
+        description="读取CSV（UTF-8或GBK）或Parquet称重记录，检测超限并写入数据库；同一记录编号只入库一次。",
+    )
+    p.add_argument("file", type=Path, help="输入文件（CSV 或 Parquet）")
+    p.add_argument("--agency", default=None, help="导入机构（机构编号、行政区划代码或名称）；缺省为唯一拥有站点的机构")
+    p.add_argument("--encoding", default=None, choices=["utf-8", "gbk"], help="强制字符编码；缺省自动识别")
+    p.add_argument(
+        "--window", default="24h", type=_duration, help="同一车辆多次通行合并为一起事件的时间窗（如 24h、90m）"
+    )
+    p.add_argument("--no-progress", action="store_true", help="不显示进度条")
+    p.set_defaults(func=_import, needs_django=True)
+
+    p = sub.add_parser("stations", help="列出检测站点（编号、名称、机构、设备与检定状态）")
+    p.set_defaults(func=_stations, needs_django=True)
+
+    p = sub.add_parser("station-token", help="签发或更换站点推送令牌（令牌只显示这一次）")
+    p.add_argument("code", help="站点编号")
+    p.set_defaults(func=_station_token, needs_django=True)
 
     from zhifa.offsite.cli_review import register_review  # export, report-tasks (offsite-cases)
 
@@ -140,3 +162,101 @@ def _detect(args: argparse.Namespace) -> int:
     print(summary.line())
     print(f"输出目录：{args.out}（用时 {time.perf_counter() - t0:.1f} 秒）", file=sys.stderr)
     return 0 if summary.reconciled else 1
+
+
+# --- database commands (Django) ------------------------------------------------------------
+
+
+def _error(code: str, message: str, field: str | None = None, status: int = 2) -> int:
+    import json
+
+    print(json.dumps({"code": code, "message": message, "field": field}, ensure_ascii=False), file=sys.stderr)
+    return status
+
+
+def _find_agency(text: str | None):
+    from zhifa.agencies.models import Agency
+    from zhifa.offsite.models import Station
+
+    if text is None:
+        ids = set(Station.objects.filter(active=True).values_list("agency_id", flat=True))
+        if len(ids) != 1:
+            return None, "请用 --agency 指定导入机构（有多个机构登记了站点，或没有站点）"
+        return Agency.objects.get(pk=ids.pop()), None
+    qs = Agency.objects.all()
+    found = list(qs.filter(pk=int(text))) if text.isdigit() and len(text) != 6 else []
+    found = found or list(qs.filter(region_code=text, kind="enforcement")) or list(qs.filter(name=text))
+    if len(found) != 1:
+        return None, f"找不到唯一的机构：{text}" if not found else f"有多个机构匹配 {text}，请用机构编号"
+    return found[0], None
+
+
+def _import(args: argparse.Namespace) -> int:
+    from zhifa.core.errors import DomainError
+    from zhifa.offsite.services.ingest import import_file
+
+    if not args.file.is_file():
+        return _error("offsite.input_missing", f"输入文件不存在：{args.file}", "file")
+    agency, problem = _find_agency(args.agency)
+    if agency is None:
+        return _error("offsite.agency_required", problem, "agency")
+    bar = None if args.no_progress else _Bar()
+
+    def progress(label: str, permille: int) -> None:
+        if bar:
+            bar.stage(label)
+            bar.fraction(permille / 1000)
+
+    t0 = time.perf_counter()
+    try:
+        out = import_file(args.file, agency=agency, encoding=args.encoding, window=args.window, progress=progress)
+    except DomainError as exc:
+        if bar:
+            bar.bar.close()
+        bad_input = exc.code in ("offsite.import_bad_input",)
+        return _error(exc.code, exc.message, exc.field, 2 if bad_input else 1)
+    except Exception as exc:  # the run is marked failed with the error; nothing was written
+        if bar:
+            bar.bar.close()
+        return _error("offsite.import_failed", f"导入失败（未写入任何数据）：{exc}", None, 1)
+    if bar:
+        bar.close()
+    print(out.line())
+    if out.same_file_runs:
+        print(
+            f"同一文件（SHA-256 相同）此前已由导入批次 {', '.join(map(str, out.same_file_runs))} 导入；本次未新增数据"
+        )
+    print(f"导入批次 #{out.run.pk}（{agency.name}，用时 {time.perf_counter() - t0:.1f} 秒）", file=sys.stderr)
+    return 0 if out.reconciled else 1
+
+
+def _stations(args: argparse.Namespace) -> int:
+    from django.utils import timezone
+
+    from zhifa.offsite.models import Station
+    from zhifa.offsite.selectors import calibration_state
+
+    today = timezone.localdate()
+    for s in Station.objects.select_related("agency").prefetch_related("devices__calibrations").order_by("code"):
+        devices = ", ".join(
+            f"{d.serial}:{calibration_state(list(d.calibrations.all()), today).label}" for d in s.devices.all()
+        )
+        pub = s.published_on.isoformat() if s.published_on else "未公布"
+        print(f"{s.code}\t{s.name}\t{s.agency.name}\t{s.region_code}\t公布 {pub}\t{devices or '无设备'}")
+    return 0
+
+
+def _station_token(args: argparse.Namespace) -> int:
+    from zhifa.offsite.models import Station
+    from zhifa.offsite.services.stations import station_token_issue
+
+    station = Station.objects.filter(code=args.code).first()
+    if station is None:
+        return _error("offsite.station_unknown", f"站点不存在：{args.code}", "code")
+    from django.db import transaction
+
+    with transaction.atomic():
+        token = station_token_issue(actor=None, station=station)
+    print(token)
+    print("令牌只显示这一次；站点以 Authorization: Bearer <令牌> 调用 POST /api/v1/offsite/push", file=sys.stderr)
+    return 0
