@@ -23,6 +23,7 @@ from django.utils import timezone
 
 from zhifa.cases.models import Case
 from zhifa.cases.services import case_act, case_assess, case_create, evidence_upload
+from zhifa.cases.services.records import correction_order_add, inquiry_record_add, site_record_add
 from zhifa.core.calendar import get_calendar
 from zhifa.core.models import AuditEvent
 
@@ -48,12 +49,17 @@ class Plan:
 
 
 def _steps_general(upto: str) -> list[tuple[int, str, str, dict[str, Any]]]:
-    """The general procedure up to (and including) the state ``upto``."""
+    """The general procedure up to (and including) the state ``upto``. Day 0 is the inspection that
+    found the violation (the violation day): the site record and the photographs are made there and
+    then, and filing is requested the same day; the inquiry follows once the investigation started."""
     order = [
+        (0, "o1", "_evidence", {}),
+        (0, "o1", "_site", {}),
         (0, "o1", "request_filing", {}),
         (1, "head", "file", {}),
+        (1, "o1", "_correction", {}),
         (2, "o1", "start_investigation", {}),
-        (2, "o1", "_evidence", {}),
+        (3, "o1", "_inquiry", {}),
         (6, "o1", "_assess", {}),
         (7, "o1", "submit_for_review", {}),
         (9, "o1", "notify", {}),
@@ -62,15 +68,27 @@ def _steps_general(upto: str) -> list[tuple[int, str, str, dict[str, Any]]]:
         (12, "o2", "serve", {"method": "直接送达"}),
     ]
     stop = {
-        "pending_filing": 1,
-        "filed": 2,
-        "investigating": 4,
-        "under_review": 6,
-        "notified": 7,
-        "decided": 9,
-        "served": 10,
+        "pending_filing": 3,
+        "filed": 5,
+        "investigating": 7,
+        "under_review": 9,
+        "notified": 10,
+        "decided": 12,
+        "served": 13,
     }[upto]
     return list(order[:stop])
+
+
+#: the demo's 责令改正 per item: requirement, days to correct (None: at once), basis
+CORRECTIONS = {
+    "overload.weight": (
+        "卸载超限部分货物，使车货总质量符合限定标准后方可继续行驶",
+        None,
+        "《公路安全保护条例》第六十四条",
+    ),
+    "highway.spillage": ("清除遗洒物，恢复公路路面整洁，并对车辆装载进行苫盖加固", 3, "《公路安全保护条例》第六十九条"),
+}
+DEFAULT_CORRECTION = ("立即停止违法行为，按照规定完成整改并将整改情况书面报告本机关", 10, "")
 
 
 def _plans(unit_key: str, rng: random.Random) -> list[Plan]:
@@ -141,7 +159,19 @@ def _plans(unit_key: str, rng: random.Random) -> list[Plan]:
                 *_steps_general("notified"),
                 (11, "o1", "request_hearing", {}),
                 (12, "o1", "_schedule_hearing", {}),
-                (35, "head", "record_hearing", {"result": "held", "record_reference": "听证笔录"}),
+                (
+                    35,
+                    "head",
+                    "record_hearing",
+                    {
+                        "result": "held",
+                        "participants": "当事人的委托代理人、本案调查人员",
+                        "party_arguments": "车辆系首次超限运输，货物为临时加装，且已当场卸载超限部分货物，请求从轻处罚",
+                        "weighing": "超限事实有称重检测记录和现场笔录证实；首次超限已在裁量基准中考虑，"
+                        "当场卸载是法定的改正义务，不属于从轻情节，对从轻处罚的请求不予采纳",
+                        "record_summary": "听证公开举行，调查人员提出违法事实、证据和处罚建议，当事人进行了申辩和质证",
+                    },
+                ),
                 (
                     36,
                     "reviewer",
@@ -316,7 +346,7 @@ def _build(ctx, unit, plan: Plan, users: dict[str, Any], rng: random.Random, tod
             actor=users["o1"],
             procedure=plan.procedure,
             item_code=plan.item,
-            violation_date=start - timedelta(days=1),
+            violation_date=start,  # found at the inspection on the day it happened (the summary says so)
             vehicle=vehicle,
             facts=plan.facts,
             violation_place=place,
@@ -330,8 +360,8 @@ def _build(ctx, unit, plan: Plan, users: dict[str, Any], rng: random.Random, tod
             day = day_of(index, offset)
             actor = users[who]
             params = dict(params)
-            if action == "_evidence":
-                collected = timezone.make_aware(datetime.combine(start, time(9, rng.randrange(0, 59))), SH)
+            if action == "_evidence":  # photographed at the inspection, registered the same day
+                collected = timezone.make_aware(datetime.combine(day, time(10, rng.randrange(0, 40))), SH)
                 evidence_upload(
                     actor=actor,
                     case=case,
@@ -340,6 +370,24 @@ def _build(ctx, unit, plan: Plan, users: dict[str, Any], rng: random.Random, tod
                     title="现场照片（车辆及装载情况）",
                     collected_at=collected,
                     collected_place=place,
+                    today=day,
+                )
+                continue
+            if action == "_site":
+                _site_record(case, actor, users, day, place, rng)
+                continue
+            if action == "_inquiry":
+                _inquiry_record(case, actor, users, day, place, rng)
+                continue
+            if action == "_correction":
+                requirement, days, basis = CORRECTIONS.get(plan.item, DEFAULT_CORRECTION)
+                correction_order_add(
+                    actor=actor,
+                    case=case,
+                    issued_on=day,
+                    requirement=requirement,
+                    deadline=day + timedelta(days=days) if days is not None else None,
+                    basis=basis,
                     today=day,
                 )
                 continue
@@ -353,7 +401,11 @@ def _build(ctx, unit, plan: Plan, users: dict[str, Any], rng: random.Random, tod
             if action == "_schedule_hearing":
                 params = {
                     "hearing_date": start + timedelta(days=35),
+                    "hearing_time": "09:30",
+                    "place": f"{unit.place}交通运输局听证室",
                     "presiding_officer_id": str(users["reviewer"].officer.pk),
+                    "clerk_officer_id": str(users["head"].officer.pk),
+                    "public": True,
                     "notice_on": day,
                 }
                 action = "schedule_hearing"
@@ -373,6 +425,67 @@ def _build(ctx, unit, plan: Plan, users: dict[str, Any], rng: random.Random, tod
         case.refresh_from_db()
         if case.state != plan.state:  # pragma: no cover - a demo plan that no longer fits the law
             raise RuntimeError(f"演示案件 {plan.key} 应为 {plan.state}，实为 {case.state}")
+
+
+def _cn(day: date) -> str:
+    return f"{day.year}年{day.month}月{day.day}日"
+
+
+def _at(day: date, hour: int, minute: int = 0) -> datetime:
+    return datetime.combine(day, time(hour, minute)).replace(tzinfo=SH)
+
+
+def _site_record(case, actor, users, day: date, place: str, rng: random.Random) -> None:
+    what = {
+        "overload.weight": "经检测站称重，车货总质量超过该车型的限定标准，称重数据已打印并由驾驶员核对",
+        "highway.spillage": "车辆装载物沿途遗洒，约20米路面被污染，未发现公路设施损坏",
+    }.get(case.item_code, "执法人员出示执法证件后进行检查，发现当事人存在违法行为，已拍照固定")
+    signed = rng.random() > 0.2
+    site_record_add(
+        actor=actor,
+        case=case,
+        started_at=_at(day, 10, 0),
+        ended_at=_at(day, 10, 40),
+        place=place,
+        officer1=users["o1"].officer.pk,
+        officer2=users["o2"].officer.pk,
+        present=f"驾驶员（{case.plate or '当事人'}号车辆）" if case.plate else "当事人",
+        findings=f"{case.plate + '号车辆：' if case.plate else ''}{what}。",
+        measures="责令当场改正，并制作询问笔录通知"
+        if case.item_code != "overload.weight"
+        else "引导车辆进入卸载场卸载超限货物",
+        party_signed=signed,
+        refusal_note="" if signed else "当事人拒绝签名，由执法人员注明，现场执法记录仪全程记录",
+        today=day,
+    )
+
+
+def _inquiry_record(case, actor, users, day: date, place: str, rng: random.Random) -> None:
+    if case.person_id:
+        who: dict[str, Any] = {"relation": "当事人"}
+    else:
+        who = {"relation": "法定代表人", "interviewee_name": case.enterprise.legal_representative or "法定代表人"}
+        who["interviewee_phone"] = case.enterprise.phone
+    qa = [
+        {
+            "q": "我们是本机关的执法人员，已向你出示执法证件。你有权陈述和申辩，也有如实回答询问的义务，听清楚了吗？",
+            "a": "听清楚了。",
+        },
+        {"q": f"{_cn(case.violation_date)}在{place}被查处的情况，你是否清楚？", "a": "清楚，情况属实。"},
+        {"q": "对现场检查的情况你有什么要说明的？", "a": rng.choice(["没有异议。", "是第一次，以后一定注意。"])},
+    ]
+    inquiry_record_add(
+        actor=actor,
+        case=case,
+        started_at=_at(day, 14, 0),
+        ended_at=_at(day, 14, 35),
+        place=f"{case.agency.name}询问室",
+        inquirer=users["o1"].officer.pk,
+        recorder=users["o2"].officer.pk,
+        qa=qa,
+        today=day,
+        **who,
+    )
 
 
 def load(ctx) -> None:
