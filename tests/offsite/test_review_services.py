@@ -66,6 +66,13 @@ class TestConfirm:
         assert ev.review_note == "经审核无误"
         assert codes(ev) == ["offsite.event_confirmed"]
         assert codes(case) == ["case.created", "case.assessed", "case.filing_requested"]
+        [evidence] = case.evidence.all()
+        assert (evidence.kind, evidence.content_type, evidence.collected_by) == (
+            "electronic",
+            "application/pdf",
+            site.team.officer,
+        )
+        assert evidence.title.startswith("动态称重检测记录（2条") and evidence.size > 1000
         after = AuditEvent.objects.get(event_code="offsite.event_confirmed").after
         assert after["passages"] == ["E1-0", "E1-1"] and after["certificates"] == ["检定NZ-G207-01-2025"]
         assert audit_verify()[1] is None

@@ -204,7 +204,7 @@ def passages_with_calibration(event) -> list:
 
     rows = list(
         Passage.objects.filter(event=event)
-        .select_related("station", "device")
+        .select_related("station", "device", "import_run")
         .prefetch_related(Prefetch("device__calibrations", queryset=Calibration.objects.order_by("-valid_from")))
         .order_by("passed_at", "id")
     )
@@ -296,6 +296,7 @@ def event_confirm(
             external_ref=external_ref,
             today=today,
         )
+        evidence = _register_evidence(actor, case, obj, passages, worst, officer, today)
         record = case_assess(actor=actor, case=case, today=today)
         warnings = []
         if item == "overload.weight" and record.proposed_fine_yuan != (obj.fine_yuan or None):
@@ -334,10 +335,53 @@ def event_confirm(
                 "driver": getattr(driver_obj, "pk", None),
                 "cargo_source": getattr(source_obj, "pk", None),
                 "warnings": warnings,
+                "evidence": getattr(evidence, "pk", None),
             },
             reason=(note or "").strip(),
         )
     return ConfirmResult(obj, case, tuple(warnings))
+
+
+def _register_evidence(actor, case, event, passages: list, worst, officer, today: date):
+    """The passages as the case's evidence: a PDF printout of the technical-monitoring record (电子数据),
+    registered through the cases evidence service (stored by SHA-256, chain of custody). The passage rows
+    themselves stay linked to the event, and the event to the case."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from django.template.loader import render_to_string
+
+    from zhifa.cases.services import evidence_upload
+    from zhifa.parties.choices import PlateColour
+
+    try:
+        from zhifa.documents.render.pdf import html_to_pdf
+    except ImportError:  # pragma: no cover - the documents app is part of the platform
+        return None
+    station = worst.station
+    html = render_to_string(
+        "offsite/review_evidence.html",
+        {
+            "event": event,
+            "colour": dict(PlateColour.choices).get(event.plate_color, ""),
+            "station": station,
+            "run": worst.import_run,
+            "passages": passages,
+            "officer": officer,
+            "reviewed": today,
+        },
+    )
+    pdf = html_to_pdf(html)
+    return evidence_upload(
+        actor=actor,
+        case=case,
+        file=SimpleUploadedFile(f"动态称重检测记录-{event.event_key}.pdf", pdf, content_type="application/pdf"),
+        kind="electronic",
+        title=f"动态称重检测记录（{len(passages)}条，事件{event.event_key}）",
+        description="技术监控设备记录资料（超限运输车辆行驶公路管理规定第五十五条）：过车时间、站点、车道、轴数、"
+        "车货总质量、限定标准、超限质量、外廓尺寸、设备及检定证书、图像编号",
+        collected_at=min(event.last_passed_at, timezone.now()),
+        collected_place=f"{station.name}（{station.code}）"[:200],
+        today=today,
+    )
 
 
 def event_reject(*, actor, event, reason: str, version: int | None = None, today: date | None = None):

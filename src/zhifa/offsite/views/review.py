@@ -32,6 +32,7 @@ from zhifa.offsite.selectors_review import (
     vehicle_candidates,
 )
 from zhifa.offsite.services.review import event_confirm, event_reject, event_resolve_vehicle
+from zhifa.parties.choices import PlateColour
 
 PAGE_SIZE = 25
 
@@ -113,6 +114,7 @@ def review_event_view(request, pk):
         "outcome_label": OUTCOME_LABELS.get(event.outcome, event.outcome),
         "can_review": reviewer,
         "usable": [p for p in passages if p.evidence_usable and p.calibration is not None],
+        "colours": dict(PlateColour.choices),
     }
     if reviewer and event.status == "pending_review":
         from django.utils import timezone
@@ -128,7 +130,7 @@ def review_event_view(request, pk):
         ctx["drivers"] = party_choices(user=request.user, model_name="Driver")
         ctx["cargo_sources"] = party_choices(user=request.user, model_name="CargoSource")
     if reviewer and event.status == "vehicle_unknown":
-        from zhifa.parties.choices import PlateColour, VehicleKind
+        from zhifa.parties.choices import VehicleKind
 
         ctx["candidates"] = vehicle_candidates(user=request.user, event=event)
         ctx["enterprises"] = party_choices(user=request.user, model_name="Enterprise")
