@@ -25,6 +25,7 @@ import hashlib
 import logging
 import shutil
 import tempfile
+import time
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -245,6 +246,7 @@ def _run(run, path, work, actor, encoding, window, progress, images, keep_quaran
     out = work / "out"
     rules_for = catalog_rules_for()
     try:
+        t0 = time.perf_counter()
         summary = detect(path, out, rules_for, options, _DetectProgress(run, progress))
     except (SourceError, ValueError) as exc:
         raise DomainError("offsite.import_bad_input", f"输入文件无法读取：{exc}", "file") from exc
@@ -256,12 +258,15 @@ def _run(run, path, work, actor, encoding, window, progress, images, keep_quaran
         if progress:
             progress(label, permille)
 
+    timings = {"detect": time.perf_counter() - t0}
     step("写入数据库", DETECT_SHARE + 20)
     book = RuleBook(rules_for, region)
     con = duckdb.connect()
     try:
         con.execute("SET threads TO 2")
+        t1 = time.perf_counter()
         _stage_tables(con, accepted_path, stations)
+        timings["stage"] = time.perf_counter() - t1
         same = list(
             ImportRun.objects.filter(sha256=run.sha256, status=ImportStatus.DONE)
             .exclude(pk=run.pk)
@@ -271,15 +276,21 @@ def _run(run, path, work, actor, encoding, window, progress, images, keep_quaran
             if connection.vendor == "postgresql":
                 with connection.cursor() as c:  # one import at a time: event merging reads what the last wrote
                     c.execute("SELECT pg_advisory_xact_lock(%s)", [0x0FF5173])
+            t1 = time.perf_counter()
             events_new, events_joined, evmap = _events(con, run, out, stations, book, options.window)
             step("写入通行记录", DETECT_SHARE + 80)
+            timings["events"] = time.perf_counter() - t1
+            t1 = time.perf_counter()
             inserted = _load_passages(con, run, work, evmap)
+            timings["passages"] = time.perf_counter() - t1
+            t1 = time.perf_counter()
             if images:
                 _attach_images(run, images)
             step("统计与隔离记录", 940)
             unusable = Passage.objects.filter(import_run=run, evidence_usable=False).count()
             _station_days(run)
             qrows = _quarantine(run, out / "quarantine.csv", keep_quarantine)
+            timings["counts_quarantine"] = time.perf_counter() - t1
             duplicates = summary.duplicates + (summary.accepted - inserted)
             counts = {
                 "read": summary.read,
@@ -299,6 +310,7 @@ def _run(run, path, work, actor, encoding, window, progress, images, keep_quaran
                 "input": summary.input,
                 "same_file_as_runs": same,
                 "reconciled": summary.read == inserted + summary.quarantined + duplicates,
+                "timings_s": {k: round(v, 3) for k, v in timings.items()},
             }
             ImportRun.objects.filter(pk=run.pk).update(
                 **counts,
