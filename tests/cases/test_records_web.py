@@ -54,7 +54,7 @@ def test_case_page_forms_records_and_documents_link(client, team, clock):
     assert not SiteRecord.objects.exists()
     page = client.get(f"/cases/{case.pk}/").content.decode()
     assert "询问笔录1" in page and "王师傅" in page and "车上装的什么？" in page
-    assert "制作询问笔录" in page  # the timeline names the event
+    assert "制作询问笔录" in page and "询问笔录1（2026-03-02 08:00）" in page  # the timeline names the event
     # another officer of the unit (not on the case team) sees the record with the name masked
     other = team.reviewer
     page = login(client, other).get(f"/cases/{case.pk}/").content.decode()

@@ -451,7 +451,7 @@ def _site_record(case, actor, users, day: date, place: str, rng: random.Random) 
         officer2=users["o2"].officer.pk,
         present=f"驾驶员（{case.plate or '当事人'}号车辆）" if case.plate else "当事人",
         findings=f"{case.plate + '号车辆：' if case.plate else ''}{what}。",
-        measures="责令当场改正，并制作询问笔录通知"
+        measures="责令当场改正，通知当事人到本机关接受询问"
         if case.item_code != "overload.weight"
         else "引导车辆进入卸载场卸载超限货物",
         party_signed=signed,

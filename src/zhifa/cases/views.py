@@ -91,6 +91,14 @@ EVENT_LABELS = {spec.event: ACTION_LABELS[action] for action, spec in SPECS.item
     "case.correction_amended": "更正责令改正",
 }
 PAGE_SIZE = 25
+RECORD_EVENTS = {
+    "case.inquiry_recorded": "询问笔录",
+    "case.inquiry_amended": "询问笔录",
+    "case.site_recorded": "现场笔录",
+    "case.site_record_amended": "现场笔录",
+    "case.correction_ordered": "责令改正",
+    "case.correction_amended": "责令改正",
+}
 
 
 def _case_or_404(request, pk):
@@ -363,6 +371,9 @@ def _event_detail(event) -> str:
             parts.append(f"{label}：{names.get(value, value) if names else value}")
     if event.event_code == "case.assessed":
         parts.append(f"采用罚款{after.get('chosen_fine_yuan')}元" if after.get("chosen_fine_yuan") else "无罚款")
+    if event.event_code in RECORD_EVENTS and after.get("seq"):
+        when = str(after.get("started_at") or after.get("issued_on") or "")[:16].replace("T", " ")
+        parts.append(f"{RECORD_EVENTS[event.event_code]}{after['seq']}" + (f"（{when}）" if when else ""))
     if event.event_code.startswith("evidence.") and after.get("title"):
         parts.append(f"证据{after.get('seq')}：{after['title']}")
     for code in after.get("warnings") or []:
