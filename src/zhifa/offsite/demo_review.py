@@ -7,8 +7,8 @@ On top of the events the off-site demo imported, through the services only:
   the ingest service); its four events are confirmed, and the cases walked through the general
   procedure to decided and closed — four decided cases in twelve months cross 一超四罚 (vehicle,
   driver, owning enterprise) and the cargo source is recorded;
-* more events confirmed (a case waiting for the head's filing approval), one rejected, one unknown
-  vehicle registered and so put back for review, so every review status is present;
+* more events confirmed (cases waiting for the head's filing approval) and one rejected, so with the
+  imported ones (pending, unknown vehicle, unusable) every review status is present;
 * report tasks: the closed cases give tasks, older ones overdue, the latest one still due.
 
 Dates lie in the past and inside the years the working-day calendar covers, as in the cases demo.
@@ -169,7 +169,7 @@ def _confirm(event, users, day: date, **kw):
 def load_review(ctx) -> None:
     from zhifa.offsite.models import OverloadEvent
     from zhifa.offsite.services.reports import report_tasks_sync
-    from zhifa.offsite.services.review import event_reject, event_resolve_vehicle
+    from zhifa.offsite.services.review import event_reject
     from zhifa.parties.models import CargoSource, Driver
 
     marker = f"offsite-review:{ctx.scale}:{ctx.seed}"
@@ -185,7 +185,7 @@ def load_review(ctx) -> None:
     cover_end = date(max(get_calendar().covered_years()), 12, 31)
     # the procedure's deadlines (90 days to decide) must end in a year the calendar covers
     base = min(today - timedelta(days=75), cover_end - timedelta(days=100))
-    made = {"confirmed": 0, "closed": 0, "rejected": 0, "resolved": 0}
+    made = {"confirmed": 0, "closed": 0, "rejected": 0}
 
     # 1. the repeat offender: four events, four decided cases, three of them closed
     vehicle = _repeat_vehicle(agency)
@@ -219,7 +219,7 @@ def load_review(ctx) -> None:
                 _walk(case, users, passed + timedelta(days=2), upto="closed", finish=finish)
                 made["closed"] += 1
 
-    # 2. other events: confirm two, reject one, resolve one unknown vehicle (others stay as they are)
+    # 2. other events: confirm two, reject one (the others stay as imported)
     pending = list(
         OverloadEvent.objects.filter(agency=agency, status="pending_review", owner_enterprise__isnull=False)
         .exclude(event_key__startswith=REPEAT_PREFIX)
@@ -239,26 +239,7 @@ def load_review(ctx) -> None:
         ev = rest[-1]
         event_reject(actor=users["o1"], event=ev, reason="图像显示号牌被遮挡，号牌识别结果无法核实", version=ev.version)
         made["rejected"] += 1
-    unknown = OverloadEvent.objects.filter(agency=agency, status="vehicle_unknown").order_by("id")
-    if unknown.count() >= 2:
-        from zhifa.parties.models import Enterprise
-
-        ev = unknown.first()
-        owner = Enterprise.objects.filter(agency=agency, sector="freight").order_by("id").first()
-        try:
-            with transaction.atomic():
-                event_resolve_vehicle(
-                    actor=users["o1"],
-                    event=ev,
-                    new_vehicle={
-                        "kind": "combination" if ev.axles >= 3 else "truck",
-                        "owner_enterprise": owner.pk if owner else None,
-                    },
-                    version=ev.version,
-                )
-            made["resolved"] += 1
-        except Exception as e:
-            ctx.log(f"  非现场：事件 {ev.event_key} 车辆未能登记（{e}）")
+    # (unknown vehicles stay in 车辆待确认: registering one would add a party to the demo world)
 
     # 3. 第44条 tasks for the closed cases; the oldest one reported
     tasks = report_tasks_sync(actor=None, agency_ids=[agency.pk])
