@@ -55,25 +55,12 @@ from zhifa.offsite.sql import (
     lit,
     q,
     source_text_columns,
+    typed_columns,
 )
 
 DATE_WINDOW_DAYS = 62
 # values an over-limit row carries from the whole-file scan to the event stage
 CARRIED = [c for c in OUTPUT if c not in ("reason", "field", "class")]
-CARRIED_TYPES = {
-    "kind": "INTEGER",
-    "sda": "INTEGER",
-    "v_axles": "INTEGER",
-    "v_gross_kg": "BIGINT",
-    "ts_us": "BIGINT",
-    "rs": "INTEGER",
-    "limit_kg": "BIGINT",
-    "tolerance_kg": "BIGINT",
-    "over_kg": "BIGINT",
-    "over_length_mm": "BIGINT",
-    "over_width_mm": "BIGINT",
-    "over_height_mm": "BIGINT",
-}
 MAX_LINE_BYTES = 1 << 20
 LOCAL = timezone(timedelta(hours=8))
 REJECT_REASONS = {  # DuckDB reject error type -> reason, by priority
@@ -249,7 +236,8 @@ class Detector:
         self.rules_for = rules_for or catalog_rules_for()
         self.progress = progress
         self.book = RuleBook(self.rules_for, self.opts.region, self.opts.on_date)
-        self.timings: dict[str, float] = {}
+        self.timings: dict[str, float] = {}  # wall seconds by step
+        self.cpu_timings: dict[str, float] = {}  # CPU seconds (all threads of the process) by step
 
     # --- setup ---------------------------------------------------------------------
 
@@ -271,10 +259,11 @@ class Detector:
 
     def _x(self, sql: str, params=None, label: str | None = None):
         """Execute and record the time under ``label`` (the benchmark prints them)."""
-        t = time.perf_counter()
+        t, c = time.perf_counter(), time.process_time()
         res = self.con.execute(sql, params) if params is not None else self.con.execute(sql)
         key = label or sql.split("(")[0].strip()[:40]
         self.timings[key] = self.timings.get(key, 0.0) + time.perf_counter() - t
+        self.cpu_timings[key] = self.cpu_timings.get(key, 0.0) + time.process_time() - c
         return res
 
     def _stage(self, name: str) -> None:
@@ -295,8 +284,12 @@ class Detector:
             if missing:
                 raise source.SourceError("输入文件缺少必填列：" + "、".join(missing))
             text = source_text_columns(mapped)
-            exprs = ", ".join(f"{text[c]} AS {q(c)}" for c, _, _ in mapped)
+            # typed integer, boolean and double columns are used as they are (sql.typed_columns)
+            self.typed = typed_columns(mapped)
+            exprs = ", ".join(f"{q(o) if c in self.typed else text[c]} AS {q(c)}" for c, o, _ in mapped)
             self.relation = f"(SELECT {exprs} FROM {rel})"
+            # the canonical text of a typed value, for quarantined rows' raw fields
+            self.typed_text = source_text_columns([(c, f"t_{c}", t) for c, _, t in mapped if c in self.typed])
             self.present = {c for c, _, _ in mapped}
             self.encoding = None
             self.layout = None
@@ -304,6 +297,7 @@ class Detector:
                 r[0] for r in self.con.execute(f"SELECT {text['passed_at']} FROM {rel} LIMIT 200").fetchall()
             ]
             return
+        self.typed, self.typed_text = {}, {}
         self._use_layout(source.csv_layout(self.input, self.opts.encoding, tmp))
         self.first_values = _first_column_values(self.layout, "passed_at", 200)
 
@@ -393,11 +387,10 @@ class Detector:
         present = [c for c in schema.COLUMN_NAMES if c in self.present]
         self.packed = present
         # quarantined rows keep their raw fields as a JSON array, over-limit rows their
-        # values joined by U+001F (the scan sends a free-text field holding one to the
-        # exact classification, so it cannot be a value here)
-        raw = "CAST(to_json([" + ", ".join(f"t_{c}" for c in present) + "]) AS VARCHAR)"
-        values = "concat_ws(chr(31), " + ", ".join(f"coalesce(CAST({c} AS VARCHAR), '')" for c in CARRIED) + ")"
-        scan_ctx = dataclasses.replace(ctx, empty_is_null=not self.is_parquet)
+        # typed values in a struct (NULL for every other row: stored as a validity mask)
+        raw = "CAST(to_json([" + ", ".join(self.typed_text.get(c, f"t_{c}") for c in present) + "]) AS VARCHAR)"
+        values = "struct_pack(" + ", ".join(f"{c} := {c}" for c in CARRIED) + ")"
+        scan_ctx = dataclasses.replace(ctx, empty_is_null=not self.is_parquet, typed=self.typed)
         inner = classify_sql(self.relation, scan_ctx, naive_quotes=True)
         # over-limit rows keep their values (they are final); the others their raw fields,
         # to be classified again exactly
@@ -406,7 +399,8 @@ class Detector:
             "(CASE WHEN u_record_id IS NOT NULL THEN hash(u_record_id) END) AS k1, "
             "(CASE WHEN u_record_id IS NOT NULL THEN hash(u_record_id || '\x1f') END) AS k2, "
             "hash(plate_n, coalesce(color, '')) AS vh, ts_us, class, "
-            f"(CASE WHEN class = {CLASS_VIOLATION} THEN {values} WHEN class <> {CLASS_OK} THEN {raw} END) AS raw "
+            f"(CASE WHEN class = {CLASS_VIOLATION} THEN {values} END) AS vals, "
+            f"(CASE WHEN class <> {CLASS_OK} AND class <> {CLASS_VIOLATION} THEN {raw} END) AS raw "
             f"FROM ({inner})"
         )
         with _Poller(con, self.progress, 0.0, 0.75):
@@ -529,23 +523,20 @@ class Detector:
             label="classify rows that matter",
         )
         self._x(
-            "CREATE TEMP TABLE carried AS SELECT rowid AS rid, class AS class1, vh, raw FROM scratch.c "
+            "CREATE TEMP TABLE carried AS SELECT rowid AS rid, class AS class1, vh, vals FROM scratch.c "
             f"WHERE class = {CLASS_VIOLATION}",
             label="classify rows that matter",
         )
         full = classify_sql("recheck", ctx, keep=["rid", "class1", "vh"])
         carried = ", ".join(
-            f"CAST(nullif(parts[{CARRIED.index(c) + 1}], '') AS {CARRIED_TYPES.get(c, 'VARCHAR')}) AS {c}"
+            f"vals.{c} AS {c}"
             if c in CARRIED
             else f"{CLASS_VIOLATION}::UTINYINT AS class"
             if c == "class"
             else f"NULL::VARCHAR AS {c}"
             for c in [*OUTPUT, *(f"t_{x}" for x in schema.COLUMN_NAMES)]
         )
-        viol = (
-            f"SELECT rid, class1, vh, {carried} FROM (SELECT rid, class1, vh, "
-            "string_split(raw, chr(31)) AS parts FROM carried)"
-        )
+        viol = f"SELECT rid, class1, vh, {carried} FROM carried"
         self._x(
             "CREATE TEMP TABLE det AS SELECT *, rid IN (SELECT rid FROM dups) AS is_dup, "
             "hash(plate_n, coalesce(color, '')) AS vkey "
@@ -557,6 +548,9 @@ class Detector:
         ).fetchone()[0]
         if bad:
             raise DetectError(f"内部错误：两次判定结果不一致（{bad} 行）")
+        # free the memory of what is no longer needed
+        self._x("DROP TABLE recheck")
+        self._x("DROP TABLE carried")
         self._row_numbers()
         if self.progress:
             self.progress.fraction(0.86)
@@ -684,6 +678,8 @@ class Detector:
             """,
             label="merge",
         )
+        for name in ("brk", "sess", "subs", "vv"):
+            self._x(f"DROP TABLE {name}")
         outcome, fine = fine_case_sql(ctx=self.ctx, over="w.over_kg", limit="w.limit_kg", rs="w.rs")
         versions = "[" + ", ".join(lit(r.catalog_version) for r in self.book.sets) + "]"
         rule_versions = "[" + ", ".join(lit(r.rule_version) for r in self.book.sets) + "]"
@@ -842,7 +838,8 @@ class Detector:
         row against the first scan, then joined with row numbers, duplicates and events."""
         kinds = " ".join(f"WHEN {code} THEN '{name}'" for name, code in KIND_CODES.items())
         rel = f"(SELECT row_number() OVER () - 1 AS ofs_rid, * FROM {self.relation})"
-        full = classify_sql(rel, self.ctx, keep=["ofs_rid"], extra=ACCEPTED_EXTRA)
+        ctx = dataclasses.replace(self.ctx, typed=self.typed)
+        full = classify_sql(rel, ctx, keep=["ofs_rid"], extra=ACCEPTED_EXTRA)
         self._x(
             "CREATE TEMP TABLE acc AS SELECT ofs_rid AS rid, class, u_record_id, u_station_id, u_lane, ts_us, "
             "plate_n, color, kind, sda, v_axles, v_gross_kg, v_speed_kmh, v_length_mm, v_width_mm, v_height_mm, "

@@ -64,6 +64,9 @@ class SqlContext:
     nev_letters: str = "DF"
     check_replacement_char: bool = False
     empty_is_null: bool = False  # the source never holds '' (DuckDB's CSV reader)
+    # columns the relation gives typed (Parquet): name -> int | bool | double; their values
+    # are used directly instead of being printed and parsed again (see typed_columns)
+    typed: dict[str, str] = field(default_factory=dict)
 
 
 def q(name: str) -> str:
@@ -243,9 +246,12 @@ def classify_sql(
 
     # 1. raw text and quote state
     l1 = [f"{q(c)} AS t_{c}" for c in present] + [f"NULL::VARCHAR AS t_{c}" for c in absent]
+    typed = ctx.typed
     if not naive_quotes:
         l1 += [
-            f"(CASE WHEN {q(c)} IS NULL OR NOT contains({q(c)}, '\"') THEN 0 "
+            f"0::UTINYINT AS q_{c}"
+            if c in typed
+            else f"(CASE WHEN {q(c)} IS NULL OR NOT contains({q(c)}, '\"') THEN 0 "
             f"WHEN regexp_full_match({q(c)}, {sql_string(QUOTED_RE)}) THEN 1 ELSE 2 END)::UTINYINT AS q_{c}"
             for c in present
         ]
@@ -256,13 +262,16 @@ def classify_sql(
     free_text = [c for c in ("record_id", "station_id", "lane") if c in ctx.present]
     if naive_quotes:
         # DuckDB's CSV reader already gives NULL for an empty field; other sources may hold ''
-        l2 += [f"t_{c} AS u_{c}" if ctx.empty_is_null else f"nullif(t_{c}, '') AS u_{c}" for c in present]
+        l2 += [f"t_{c} AS u_{c}" if ctx.empty_is_null or c in typed else f"nullif(t_{c}, '') AS u_{c}" for c in present]
         marks = ['"', "\x1f", "\ufffd"] if ctx.check_replacement_char else ['"', "\x1f"]
-        flagged = [f"contains(coalesce(t_{c}, ''), '{m}')" for c in free_text for m in marks]
+        flagged = [f"contains(coalesce(t_{c}, ''), '{m}')" for c in free_text if c not in typed for m in marks]
         l2.append("(" + (" OR ".join(flagged) or "false") + ") AS bad_quote")
         l2 += ["NULL::VARCHAR AS bad_quote_field", "false AS bad_enc"]
     else:
         for c in present:
+            if c in typed:
+                l2.append(f"t_{c} AS u_{c}")
+                continue
             l2.append(
                 f"nullif(CASE q_{c} WHEN 0 THEN t_{c} WHEN 1 THEN replace(substr(t_{c}, 2, length(t_{c}) - 2), "
                 f"'\"\"', '\"') END, '') AS u_{c}"
@@ -273,7 +282,11 @@ def classify_sql(
         else:
             l2 += ["false AS bad_quote", "NULL AS bad_quote_field"]
         if ctx.check_replacement_char and present:
-            l2.append("(" + " OR ".join(f"contains(coalesce(t_{c}, ''), '\ufffd')" for c in present) + ") AS bad_enc")
+            l2.append(
+                "("
+                + " OR ".join(f"contains(coalesce(t_{c}, ''), '\ufffd')" for c in present if c not in typed)
+                + ") AS bad_enc"
+            )
         else:
             l2.append("false AS bad_enc")
     l2 += [f"NULL::VARCHAR AS u_{c}" for c in absent]
@@ -288,10 +301,19 @@ def classify_sql(
     )
     ints = [c for c in COLUMN_NAMES if BY_NAME[c].kind == "int"]
     for c in ints:
-        l3.append(f"TRY_CAST(u_{c} AS INTEGER) AS i_{c}" if c in ctx.present else f"NULL::INTEGER AS i_{c}")
-    l3.append(
-        "TRY_CAST(u_speed_kmh AS DECIMAL(7,1)) AS i_speed_kmh" if "speed_kmh" in ctx.present else "NULL AS i_speed_kmh"
-    )
+        if typed.get(c) == "int":
+            l3.append(f"u_{c} AS i_{c}")
+        else:
+            l3.append(f"TRY_CAST(u_{c} AS INTEGER) AS i_{c}" if c in ctx.present else f"NULL::INTEGER AS i_{c}")
+    if typed.get("speed_kmh") == "double":
+        # the canonical text of a double is round(x, 1) as DECIMAL(18,1) (source_text_columns)
+        l3.append("TRY_CAST(round(u_speed_kmh::DOUBLE, 1) AS DECIMAL(18,1)) AS i_speed_kmh")
+    else:
+        l3.append(
+            "TRY_CAST(u_speed_kmh AS DECIMAL(7,1)) AS i_speed_kmh"
+            if "speed_kmh" in ctx.present
+            else "NULL AS i_speed_kmh"
+        )
     l3.append(f"regexp_full_match(u_passed_at, {sql_string(TIMESTAMP_RE)}) AS ok_ts")
     l3.append(f"regexp_full_match(u_plate, {plate_re}) AS plate_fast")
     l3.append(f"{_vocab_case('u_plate_color', PLATE_COLOR_VALUES, '?')} AS color")
@@ -299,14 +321,24 @@ def classify_sql(
         f"{_vocab_case('u_vehicle_kind', {k: KIND_CODES[v] for k, v in VEHICLE_KIND_VALUES.items()}, -1)} AS kind"
     )
     flag_codes = {k: (2 if v else 1) for k, v in FLAG_VALUES.items()}
-    l3.append(f"coalesce({_vocab_case('u_single_drive_axle', flag_codes, -1)}, 0) AS sda")
-    l3.append(f"coalesce({_vocab_case('u_air_suspension', flag_codes, -1)}, 0) AS air")
+
+    def flag(c: str) -> str:
+        if typed.get(c) == "bool":  # the canonical text of true/false is 1/0
+            return f"(CASE WHEN u_{c} THEN 2 WHEN NOT u_{c} THEN 1 ELSE 0 END)"
+        return f"coalesce({_vocab_case(f'u_{c}', flag_codes, -1)}, 0)"
+
+    l3.append(f"{flag('single_drive_axle')} AS sda")
+    l3.append(f"{flag('air_suspension')} AS air")
     layer3 = f"SELECT {kp}{', '.join(l3)} FROM ({layer2})"
 
     # 4. typed values
     l4 = [f"t_{c}" for c in COLUMN_NAMES] + [f"u_{c}" for c in COLUMN_NAMES]
     l4 += ["bad_quote", "bad_quote_field", "bad_enc", "color", "kind", "sda", "air", "plate_fast", "ok_ts"]
     for c in ints:
+        if typed.get(c) == "int":
+            # an integer prints as -?[0-9]+: the grammar holds when it has at most 9 digits
+            l4.append(f"(CASE WHEN i_{c} BETWEEN -999999999 AND 999999999 THEN i_{c}::INTEGER END) AS v_{c}")
+            continue
         # fast path: the plain spelling of a 9-digit integer; the grammar decides the rest
         l4.append(
             f"(CASE WHEN CAST(i_{c} AS VARCHAR) = u_{c} AND i_{c} BETWEEN -999999999 AND 999999999 THEN i_{c} "
@@ -315,7 +347,9 @@ def classify_sql(
             else f"NULL::INTEGER AS v_{c}"
         )
     l4.append(
-        "(CASE WHEN CAST(i_speed_kmh AS VARCHAR) = u_speed_kmh THEN CAST(i_speed_kmh AS DECIMAL(9,3)) "
+        "(CASE WHEN abs(i_speed_kmh) < 1000000 THEN CAST(i_speed_kmh AS DECIMAL(9,3)) END) AS v_speed_kmh"
+        if typed.get("speed_kmh") == "double"
+        else "(CASE WHEN CAST(i_speed_kmh AS VARCHAR) = u_speed_kmh THEN CAST(i_speed_kmh AS DECIMAL(9,3)) "
         f"WHEN regexp_full_match(u_speed_kmh, {sql_string(DECIMAL_RE)}) THEN CAST(u_speed_kmh AS DECIMAL(9,3)) "
         "END) AS v_speed_kmh"
         if "speed_kmh" in ctx.present
@@ -476,6 +510,25 @@ def classify_sql(
         )
     cols = [q(k) for k in keep] + OUTPUT + list(extra or []) + [f"t_{c}" for c in COLUMN_NAMES]
     return f"SELECT {', '.join(cols)} FROM ({layer7})"
+
+
+SIGNED_INTS = ("TINYINT", "SMALLINT", "INTEGER", "BIGINT", "UTINYINT", "USMALLINT", "UINTEGER")
+
+
+def typed_columns(columns: list[tuple[str, str, str]]) -> dict[str, str]:
+    """The typed (Parquet) columns whose values the rules can use without printing and
+    parsing them: integer types (of integer fields), BOOLEAN (flags), FLOAT/DOUBLE (the
+    decimal speed). The results equal the text route of :func:`source_text_columns`."""
+    out: dict[str, str] = {}
+    for name, _original, typ in columns:
+        t, kind = typ.upper(), BY_NAME[name].kind
+        if kind == "int" and t in SIGNED_INTS:
+            out[name] = "int"
+        elif kind == "flag" and t == "BOOLEAN":
+            out[name] = "bool"
+        elif kind == "decimal" and t in ("FLOAT", "DOUBLE", "REAL"):
+            out[name] = "double"
+    return out
 
 
 def source_text_columns(columns: list[tuple[str, str, str]]) -> dict[str, str]:
