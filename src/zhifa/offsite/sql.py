@@ -558,7 +558,11 @@ def source_text_columns(columns: list[tuple[str, str, str]]) -> dict[str, str]:
             out[name] = f"CAST({col} AS VARCHAR)"
         elif t in ("FLOAT", "DOUBLE", "REAL") or t.startswith("DECIMAL"):
             if kind == "decimal":
-                out[name] = f"CAST(round({col}::DOUBLE, 1)::DECIMAL(18,1) AS VARCHAR)"
+                # beyond DECIMAL(18,1) (or NaN): the plain text, which fails the grammar
+                out[name] = (
+                    f"coalesce(CAST(TRY_CAST(round({col}::DOUBLE, 1) AS DECIMAL(18,1)) AS VARCHAR), "
+                    f"CAST({col} AS VARCHAR))"
+                )
             else:
                 out[name] = (
                     f"(CASE WHEN {col} = trunc({col}) AND abs({col}) < 1e15 "
