@@ -133,3 +133,37 @@ def test_record_lists_do_not_grow_the_queries(client, team, clock, django_assert
         assert client.get(f"/cases/{case.pk}/").status_code == 200
     with django_assert_max_num_queries(len(api.captured_queries)):
         assert len(client.get(f"/api/v1/cases/{case.pk}/records").json()["inquiries"]) == 5
+
+
+def test_hearing_arranged_and_recorded_through_the_api(client, team, clock):
+    from datetime import date
+
+    from tests.cases.conftest import act, new_case, to_notified
+    from tests.cases.test_records import HEARING_FACTS
+    from zhifa.cases.models import Hearing
+
+    case = to_notified(team, clock, new_case(team, facts=HEARING_FACTS))
+    clock("2026-03-05")
+    act(case, "request_hearing", team.officer, requested_on=date(2026, 3, 5))
+    login(client, team.officer)
+    url = f"/api/v1/cases/{case.pk}/actions/schedule_hearing"
+    params = {
+        "hearing_date": "2026-03-20",
+        "hearing_time": "14:30",
+        "place": "听证室",
+        "presiding_officer_id": team.officer2.pk,
+        "notice_on": "2026-03-05",
+        "public": "false",
+    }
+    version = Case.objects.get(pk=case.pk).version
+    r = post(client, url, {"version": version, "params": params})
+    assert r.status_code == 400 and r.json()["code"] == "case.presiding_officer_conflict"
+    params["presiding_officer_id"] = team.reviewer.pk
+    r = post(client, url, {"version": version, "params": params})
+    assert r.status_code == 400 and r.json()["field"] == "not_public_reason"
+    params["not_public_reason"] = "涉及商业秘密"
+    assert post(client, url, {"version": version, "params": params}).status_code == 200
+    h = Hearing.objects.get(case=case)
+    assert (h.public, h.host_id, h.hearing_at.hour) == (False, team.reviewer.pk, 6)  # 14:30 in Shanghai = 06:30 UTC
+    hearing = client.get(f"/api/v1/cases/{case.pk}/records").json()["hearing"]
+    assert hearing["hearing_at"].startswith("2026-03-20T14:30") and hearing["not_public_reason"] == "涉及商业秘密"
