@@ -671,7 +671,7 @@ class Detector:
         self._x(
             """
             CREATE TEMP TABLE grp AS
-            SELECT s.rid, min(s.rid) OVER (PARTITION BY s.vkey, s.seg, s.gs, coalesce(b.sub, 0)) AS dummy,
+            SELECT s.rid,
                    first_value(s.rid) OVER (PARTITION BY s.vkey, s.seg, s.gs, coalesce(b.sub, 0)
                                             ORDER BY s.ts_us, s.rid) AS first_rid
             FROM sess s LEFT JOIN subs b USING (rid)
@@ -785,10 +785,17 @@ class Detector:
         }
         ev_cols = ", ".join(special.get(c, c) for c in EVENT_COLUMNS)
         dim_cols = ", ".join(special.get(c, c) for c in EVENT_COLUMNS if c not in ("outcome", "fine_yuan"))
-        order = "ORDER BY first_ts, plate, plate_color NULLS FIRST, event_id"
-        copy(f"SELECT {ev_cols} FROM ev WHERE outcome IN ('warning', 'fine') {order}", "events.csv")
-        copy(f"SELECT {ev_cols} FROM ev WHERE over_kg > 0 AND outcome = 'none' {order}", "no_penalty_events.csv")
-        copy(f"SELECT {dim_cols} FROM ev WHERE NOT over_kg > 0 {order}", "dimension_events.csv")
+        # one sort of the events by (first passage time, plate, colour, id) gives ord
+        self._x(
+            "CREATE TEMP TABLE evord AS SELECT first_rid, "
+            "row_number() OVER (ORDER BY first_ts, plate, plate_color NULLS FIRST, event_id) AS ord FROM ev",
+            label="order events",
+        )
+        order = "ORDER BY ord"
+        ev_from = "ev JOIN evord USING (first_rid)"
+        copy(f"SELECT {ev_cols} FROM {ev_from} WHERE outcome IN ('warning', 'fine') {order}", "events.csv")
+        copy(f"SELECT {ev_cols} FROM {ev_from} WHERE over_kg > 0 AND outcome = 'none' {order}", "no_penalty_events.csv")
+        copy(f"SELECT {dim_cols} FROM {ev_from} WHERE NOT over_kg > 0 {order}", "dimension_events.csv")
         copy(
             f"""SELECT e.event_id, v.u_record_id AS record_id, v.u_station_id AS station_id,
                        v.u_lane AS lane, {_ts_sql("v.ts_us")} AS passed_at, v.v_axles AS axles,
@@ -796,7 +803,8 @@ class Detector:
                        v.over_length_mm, v.over_width_mm, v.over_height_mm,
                        v.u_record_id = e.record_id AS worst
                 FROM viol v JOIN grp g USING (rid) JOIN ev e ON e.first_rid = g.first_rid
-                ORDER BY e.first_ts, e.plate, e.plate_color NULLS FIRST, e.event_id, v.ts_us, v.rid""",
+                JOIN evord o ON o.first_rid = g.first_rid
+                ORDER BY o.ord, v.ts_us, v.rid""",
             "passages.csv",
         )
         # quarantine: rejected lines and quarantined records, by row
