@@ -262,8 +262,9 @@ def build_evidence_register(ctx: DocumentContext, r: Reasoning | None = None) ->
         )
     blocks: list[Block] = [
         addressee(f"案号：{ctx.case_number}"),
-        para(f"当事人：{ctx.party.name}"),
-        table(rows, (7, 25, 12, 8, 18, 10, 20)),
+        addressee(f"当事人：{ctx.party.name}"),
+        # 序号, 收集人 and a three-character name fit on one line at 小四
+        table(rows, (8, 22, 10, 8, 22, 12, 18)),
         note("证据种类依照《中华人民共和国行政处罚法》第四十六条：" + "、".join(EVIDENCE_KINDS) + "。"),
         note("当事人签名：　　　　　　　　　　　执法人员签名："),
     ]

@@ -17,7 +17,7 @@ from docx.shared import Mm, Pt
 from docxtpl import DocxTemplate, InlineImage
 
 from .fonts import PAGE
-from .model import Block, DocumentModel
+from .model import Block, DocumentModel, label_lines
 from .qr import qr_png
 
 TEMPLATES = Path(__file__).resolve().parent.parent / "templates_docs" / "docx"
@@ -109,13 +109,21 @@ def _add_table(doc, block: Block, anchor, style_id) -> None:
         # elements of the cells to its right, so the list stays valid for the rest of the row)
         cells = r.cells
         col = 0
-        for cell in row:
+        for index, cell in enumerate(row):
             target = cells[col]
             if cell.colspan > 1:
                 target = _span(target, cells[col + cell.colspan - 1], cell.colspan)
             p = target.paragraphs[0]
             p._p.style = style_id("ZF Table Label" if cell.label else "ZF Table")
-            p.add_run(cell.text)
+            if cell.label:  # the same even line breaks as the PDF (身份证/件号码)
+                width = PAGE["block_w_mm"] * block.cell_share(row, index)
+                run = p.add_run()
+                for i, line in enumerate(label_lines(cell.text, width, PAGE["table_pt"])):
+                    if i:
+                        run.add_break()
+                    run.add_text(line)
+            else:
+                p.add_run(cell.text)
             for _ in range(max(0, cell.min_lines - 1)):
                 target.add_paragraph("")._p.style = style_id("ZF Table")
             if cell.align == "center":

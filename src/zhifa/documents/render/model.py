@@ -7,6 +7,7 @@ the same words, and a test of one builder covers both.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 
 
@@ -28,6 +29,33 @@ class Block:
     rows: tuple[tuple[Cell, ...], ...] = ()
     widths: tuple[int, ...] = ()  # column widths in percent (tables)
     lines: tuple[str, ...] = ()  # sign block lines
+
+    def cell_share(self, row: tuple[Cell, ...], index: int) -> float:
+        """The share (0–1) of the table width the ``index``-th cell of ``row`` spans."""
+        ncols = sum(c.colspan for c in self.rows[0]) if self.rows else 1
+        start = sum(c.colspan for c in row[:index])
+        span = row[index].colspan
+        if len(self.widths) == ncols:
+            return sum(self.widths[start : start + span]) / 100
+        return span / ncols
+
+
+#: padding on both sides of a form cell plus its rules (the CSS gives 1.5 mm a side)
+CELL_PAD_MM = 3.3
+MM_PER_PT = 25.4 / 72
+
+
+def label_lines(text: str, width_mm: float, pt: float) -> tuple[str, ...]:
+    """A form label laid out over the lines it needs, evenly: 身份证/件号码 rather than 身份证件号/码.
+
+    Labels are short runs of CJK characters of one width (``pt``); ``width_mm`` is the cell's width.
+    Text with spaces or Latin letters is left to the renderer's own line breaking."""
+    per_line = max(1, int((width_mm - CELL_PAD_MM) / (pt * MM_PER_PT)))
+    if len(text) <= per_line or not all("\u3000" <= ch <= "\u9fff" or "\uff00" <= ch <= "\uffef" for ch in text):
+        return (text,)
+    lines = math.ceil(len(text) / per_line)
+    size = math.ceil(len(text) / lines)
+    return tuple(text[i : i + size] for i in range(0, len(text), size))
 
 
 @dataclass(frozen=True)

@@ -13,7 +13,7 @@ from pathlib import Path
 import jinja2
 
 from .fonts import LETTER_SPACING_PT, LINE_PT, PAGE, ROLES, cached_faces
-from .model import DocumentModel
+from .model import DocumentModel, label_lines
 from .qr import qr_png_data_uri
 
 TEMPLATES = Path(__file__).resolve().parent.parent / "templates_docs" / "html"
@@ -24,12 +24,20 @@ logging.getLogger("weasyprint.progress").setLevel(logging.WARNING)
 
 @lru_cache(maxsize=1)
 def _env() -> jinja2.Environment:
-    return jinja2.Environment(
+    env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(str(TEMPLATES)),
         autoescape=jinja2.select_autoescape(["html"]),
         trim_blocks=True,
         lstrip_blocks=True,
     )
+    env.globals.update(
+        label_lines=label_lines,
+        block_w=PAGE["block_w_mm"],
+        table_pt=PAGE["table_pt"],
+        # room for writing in a form cell: lines of the cells' own height (小四 × 1.5)
+        table_line=PAGE["table_pt"] * 1.5,
+    )
+    return env
 
 
 @lru_cache(maxsize=1)
@@ -45,6 +53,7 @@ def page_css() -> str:
         F={k: r.css_family_with(cached=k in faces) for k, r in ROLES.items()},
         LINE_PT=LINE_PT,
         LETTER_SPACING=LETTER_SPACING_PT,
+        INDENT_PT=round(2 * (PAGE["body_pt"] + LETTER_SPACING_PT), 3),
         TITLE_WEIGHT=ROLES["title"].weight,
     )
 
