@@ -150,3 +150,25 @@ def test_the_hearing_is_not_in_a_decision_without_one(docs, issue):
     case = docs.decided()
     ctx = case_context(case, "penalty_decision")
     assert ctx.hearing is None
+
+
+def test_the_composers_hearing_wording_passes_the_verifier(docs):
+    from tests.cases.conftest import act, new_case, to_notified
+    from zhifa.documents.reasoning.composer import compose
+    from zhifa.documents.reasoning.verifier import verify_draft
+
+    team, clock = docs.team, docs.clock
+    case = to_notified(team, clock, new_case(team, facts=HEARING_FACTS))
+    clock("2026-03-05")
+    act(case, "request_hearing", team.officer, requested_on=d("2026-03-05"))
+    schedule(case, team)
+    clock("2026-03-20")
+    act(case, "record_hearing", team.head, result="held", party_arguments="首次超限", weighing="不予采纳")
+    act(case, "record_legal_review", team.reviewer, passed=True, opinion="事实清楚，证据确凿，程序合法")
+    act(case, "record_collective_discussion", team.head, minutes_reference="集体讨论记录1号")
+    case = act(case, "decide", team.head, outcome="penalty")
+    ctx = case_context(case, "penalty_decision")
+    text = compose(ctx).formal_text
+    assert "南召县交通运输局三楼听证室公开举行了听证" in text
+    result = verify_draft(text, ctx)
+    assert result.accepted, result.problems

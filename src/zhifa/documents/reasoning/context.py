@@ -420,6 +420,10 @@ class CorrectionInfo:
     basis: Provision | None = None
 
 
+#: the public body at the start of a place (南召县交通运输局三楼听证室 → 南召县交通运输局)
+_BODY_RE = re.compile(r"^[\u4e00-\u9fa5]{2,30}?(?:局|人民政府|人民法院|执法大队|执法支队|中心)")
+
+
 @dataclass(frozen=True)
 class DocumentContext:
     agency: AgencyInfo
@@ -560,6 +564,11 @@ class DocumentContext:
             names.append(self.party.name)
         if self.vehicle:
             names.append(self.vehicle.owner)
+        if self.hearing and self.hearing.place:  # a hearing room names its building's body (……交通运输局)
+            names.append(self.hearing.place)
+            body = _BODY_RE.match(self.hearing.place)
+            if body:
+                names.append(body.group(0))
         return tuple(n for n in dict.fromkeys(names) if n)
 
     def plates(self) -> tuple[str, ...]:
