@@ -58,7 +58,9 @@ def main() -> None:
     parser.add_argument("--threads", type=int, default=os.cpu_count() or 1)
     parser.add_argument("--formats", default="csv,parquet")
     parser.add_argument("--memory-limit", default="640MB")
+    parser.add_argument("--no-steps", action="store_true", help="skip the in-process per-step run")
     args = parser.parse_args()
+    args.load_before = os.getloadavg()
     py = sys.executable
     results: dict[str, dict[str, dict[str, float]]] = {}
     for fmt in args.formats.split(","):
@@ -95,7 +97,11 @@ def main() -> None:
                 best["detect"] = r
         summary = json.loads((out_dir / "summary.json").read_text(encoding="utf-8"))
         best["detect"]["summary"] = {k: summary[k] for k in ("read", "accepted", "quarantined", "duplicates", "events")}
+        if not args.no_steps:
+            r = measure([py, str(HERE / "steps.py"), str(path), str(args.threads), args.memory_limit])
+            best["steps"] = json.loads(r["out"].splitlines()[-1])
         results[fmt] = best
+    args.load_after = os.getloadavg()
     print(report(args, results))
 
 
@@ -104,24 +110,41 @@ def report(args, results) -> str:
         f"Date: {date.today().isoformat()}; machine: {os.cpu_count()} cores, "
         f"{os.sysconf('SC_PAGE_SIZE') * os.sysconf('SC_PHYS_PAGES') / 2**30:.0f} GB RAM, "
         f"{platform.python_implementation()} {platform.python_version()}, DuckDB {_duckdb_version()}; "
-        f"{args.rows:,} rows, best of {args.repeat}, threads {args.threads}, memory limit {args.memory_limit}.",
+        f"{args.rows:,} rows, best of {args.repeat} (by wall time), threads {args.threads}, "
+        f"memory limit {args.memory_limit}; load average (1/5/15 min) before "
+        f"{'/'.join(f'{x:.1f}' for x in args.load_before)}, after {'/'.join(f'{x:.1f}' for x in args.load_after)}.",
         "",
-        "| input | step | wall s | CPU s | rows/s | peak RSS MB | × floor (wall) |",
-        "|---|---|---:|---:|---:|---:|---:|",
+        "| input | step | wall s | CPU s | rows/s (wall) | peak RSS MB | × floor (wall) | × floor (CPU) |",
+        "|---|---|---:|---:|---:|---:|---:|---:|",
     ]
     for fmt, best in results.items():
-        floor = best["floor-typed"]["wall"]
+        floor = best["floor-typed"]
         for label in ("floor-text", "floor-typed", "detect"):
             if label not in best:
                 continue
             r = best[label]
             lines.append(
                 f"| {fmt} | {label} | {r['wall']:.2f} | {r['cpu']:.2f} | {args.rows / r['wall']:,.0f} | "
-                f"{r['rss_mb']:.0f} | {r['wall'] / floor:.2f} |"
+                f"{r['rss_mb']:.0f} | {r['wall'] / floor['wall']:.2f} | {r['cpu'] / floor['cpu']:.2f} |"
             )
     lines.append("")
     for fmt, best in results.items():
         lines.append(f"- {fmt} detect summary: {best['detect']['summary']}")
+    for fmt, best in results.items():
+        if "steps" not in best:
+            continue
+        st = best["steps"]
+        lines += ["", f"{fmt}: detect by step, one in-process run (wall {st['wall']} s, CPU {st['cpu']} s)", ""]
+        lines += ["| step | wall s | CPU s |", "|---|---:|---:|"]
+        rows = sorted(st["steps"].items(), key=lambda kv: -(kv[1][1] or 0))
+        other = [0.0, 0.0]
+        for label, (wall, cpu) in rows:
+            if (cpu or 0) < 0.05 and wall is not None:
+                other[0] += wall
+                other[1] += cpu
+                continue
+            lines.append(f"| {label} | {'' if wall is None else f'{wall:.2f}'} | {cpu:.2f} |")
+        lines.append(f"| other statements | {other[0]:.2f} | {other[1]:.2f} |")
     return "\n".join(lines)
 
 

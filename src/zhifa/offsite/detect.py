@@ -404,7 +404,7 @@ class Detector:
             f"FROM ({inner})"
         )
         with _Poller(con, self.progress, 0.0, 0.75):
-            self._x(sql)
+            self._x(sql, label="scan and classify")
 
     # --- the whole run ---------------------------------------------------------------
 
