@@ -104,3 +104,21 @@ def test_page_lists_and_links(client, site, clock, four, django_assert_max_num_q
     assert r.status_code == 200
     assert "豫R12345" in body and "吊销许可证件" in body and "一超四罚" in body
     assert body.count(reverse("cases:detail", args=[four[2][0].pk])) >= 2  # vehicle and driver rows
+
+
+def test_api(client, site, clock, four):
+    offend(site, clock, "F3", days=3)
+    clock("2026-03-12")
+    client.force_login(site.team.officer.user)
+    d = client.get("/api/v1/offsite/fourfold").json()
+    assert (d["from"], d["to"], d["basis"], d["count_date"]) == ("2025-03-13", "2026-03-12", "decided", "decided_on")
+    [v] = d["vehicle"]
+    assert (v["name"], v["count"], v["crosses"], v["proposal"]["item"]) == (
+        "豫R12345",
+        4,
+        True,
+        "overload.repeat_vehicle",
+    )
+    assert len(v["cases"]) == 4 and all(c["decided"] for c in v["cases"])
+    client.force_login(site.team.world.ly_officer.user)
+    assert client.get("/api/v1/offsite/fourfold").json()["vehicle"] == []

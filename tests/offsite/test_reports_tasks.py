@@ -99,3 +99,26 @@ def test_task_page_syncs_lists_and_marks(client, site, clock, django_assert_max_
     assert ReportTask.objects.get().status == "sent"
     client.force_login(site.team.world.ly_officer.user)
     assert "回执1" not in client.get(reverse("offsite:reports"), {"status": "all"}).content.decode()
+
+
+def test_api_tasks_and_mark_sent(client, site, clock):
+    closed_case(site, clock)
+    clock("2026-03-20")
+    report_tasks_sync()
+    client.force_login(site.team.officer.user)
+    [row] = client.get("/api/v1/offsite/report-tasks").json()
+    assert (row["plate"], row["due_on"], row["overdue"], row["version"]) == ("豫R12345", "2026-03-19", True, 1)
+    r = client.post(
+        f"/api/v1/offsite/report-tasks/{row['id']}/sent",
+        {"reference": "回执-API", "version": 1},
+        content_type="application/json",
+    )
+    assert r.status_code == 200 and r.json()["status"] == "sent"
+    r = client.post(
+        f"/api/v1/offsite/report-tasks/{row['id']}/sent",
+        {"reference": "again", "version": 1},
+        content_type="application/json",
+    )
+    assert r.status_code == 409
+    client.force_login(site.team.world.ly_officer.user)
+    assert client.get("/api/v1/offsite/report-tasks", {"status": "all"}).json() == []
