@@ -132,3 +132,20 @@ def test_api_confirm_conflict_and_scope(client, site, clock):
     assert r.status_code == 409 and r.json()["code"] == "offsite.version_conflict"
     login(client, site.team.world.ly_officer)
     assert client.get(f"/api/v1/offsite/review/events/{ev.pk}").status_code == 404
+
+
+def test_register_vehicle_with_a_person_owner_on_the_page(client, site, clock):
+    from tests.factories import PersonFactory
+
+    clock("2026-03-02")
+    person = PersonFactory(agency=site.team.world.nanzhao)
+    ev = make_event(site, "V9", plate="豫R7B124", status="vehicle_unknown")
+    login(client, site.team.officer)
+    url = reverse("offsite:review_vehicle", args=[ev.pk])
+    r = client.post(
+        url, {"version": 1, "mode": "new", "kind": "combination", "owner_id_number": "110101199001011234"}, follow=True
+    )
+    assert "没有该身份证号码" in r.content.decode()
+    client.post(url, {"version": 1, "mode": "new", "kind": "combination", "owner_id_number": person.id_number})
+    ev.refresh_from_db()
+    assert (ev.status, ev.owner_person, ev.vehicle.owner_person) == ("pending_review", person, person)

@@ -163,6 +163,13 @@ def party_choices(*, user, model_name: str, limit: int = 200) -> list:
     return list(qs[:limit])
 
 
+def party_by_id_number(*, user, id_number: str):
+    """The person of the jurisdiction with this ID number (the owner of a vehicle being registered)."""
+    from zhifa.parties.models import Person
+
+    return scope(Person.objects.all(), user).filter(id_number=id_number).order_by("id").first()
+
+
 # --- 一超四罚 ----------------------------------------------------------------------------------------
 
 

@@ -25,6 +25,7 @@ from zhifa.offsite.selectors_review import (
     event_get,
     event_passages,
     event_trace,
+    party_by_id_number,
     party_choices,
     review_queue,
     station_choices,
@@ -194,6 +195,14 @@ def review_vehicle_view(request, pk):
                 "transport_cert_no": p.get("transport_cert_no", ""),
                 "owner_enterprise": int(owner) if owner and owner.isdigit() else None,
             }
+            id_number = p.get("owner_id_number", "").strip().upper()
+            if id_number:
+                person = party_by_id_number(user=request.user, id_number=id_number)
+                if person is None:
+                    raise DomainError(
+                        "offsite.party_not_found", "本辖区没有该身份证号码的自然人，请先在行政相对人中登记", "owner"
+                    )
+                new["owner_person"] = person.pk
             event_resolve_vehicle(actor=request.user, event=pk, new_vehicle=new, version=p.get("version"))
         else:
             event_resolve_vehicle(
