@@ -167,3 +167,48 @@ def test_hearing_arranged_and_recorded_through_the_api(client, team, clock):
     assert (h.public, h.host_id, h.hearing_at.hour) == (False, team.reviewer.pk, 6)  # 14:30 in Shanghai = 06:30 UTC
     hearing = client.get(f"/api/v1/cases/{case.pk}/records").json()["hearing"]
     assert hearing["hearing_at"].startswith("2026-03-20T14:30") and hearing["not_public_reason"] == "涉及商业秘密"
+
+
+def test_amend_a_record_through_the_api_until_the_decision(client, team, clock):
+    from tests.cases.conftest import act
+    from zhifa.cases.services import case_assess
+    from zhifa.core.models import AuditEvent
+
+    case = to_investigating(team, clock)
+    site_record_add(actor=team.officer.user, case=case, **site(team))
+    login(client, team.officer)
+    url = f"/api/v1/cases/{case.pk}/records/site/1"
+    version = Case.objects.get(pk=case.pk).version
+    r = client.patch(
+        url,
+        data=json.dumps({"version": version, "data": {"present": "驾驶员王师傅、押运员"}}),
+        content_type="application/json",
+    )
+    assert r.status_code == 200 and r.json()["present"] == "驾驶员王师傅、押运员"
+    event = AuditEvent.objects.filter(event_code="case.site_record_amended").get()
+    assert event.before == {"present": "驾驶员王师傅"}
+    r = client.patch(
+        url, data=json.dumps({"version": version + 1, "data": {"findings": ""}}), content_type="application/json"
+    )
+    assert r.status_code == 400 and r.json()["code"] == "record.field_required"
+    assert (
+        client.patch(
+            f"/api/v1/cases/{case.pk}/records/site/9",
+            data=json.dumps({"version": 1, "data": {}}),
+            content_type="application/json",
+        ).status_code
+        == 404
+    )
+    clock("2026-03-04")
+    case_assess(actor=team.officer.user, case=case)
+    act(case, "submit_for_review", team.officer)
+    act(case, "notify", team.officer)
+    clock("2026-03-05")
+    act(case, "waive_rights", team.officer, waiver_reference="放弃声明")
+    act(case, "decide", team.head, outcome="penalty")
+    version = Case.objects.get(pk=case.pk).version
+    login(client, team.officer)  # the session expired while the clock moved on
+    r = client.patch(
+        url, data=json.dumps({"version": version, "data": {"present": "别人"}}), content_type="application/json"
+    )
+    assert r.status_code == 400 and r.json()["code"] == "record.frozen"
