@@ -5,6 +5,7 @@ from __future__ import annotations
 import atexit
 import logging
 import shutil
+import threading
 from collections import OrderedDict
 from datetime import date
 from functools import lru_cache
@@ -102,6 +103,7 @@ def _stylesheet():
 
 
 _SUBSETS: OrderedDict[tuple, bytes] = OrderedDict()
+_SUBSETS_LOCK = threading.Lock()
 SUBSET_CACHE_SIZE = 48
 
 
@@ -134,16 +136,19 @@ def _install_subset_cache() -> bool:
             bool(hinting),
             bool(self.missing),
         )
-        found = _SUBSETS.get(key)
+        with _SUBSETS_LOCK:  # web threads may render while a batch renders in the job's thread
+            found = _SUBSETS.get(key)
+            if found is not None:
+                _SUBSETS.move_to_end(key)
         if found is not None:
-            _SUBSETS.move_to_end(key)
             self.file_content = found
             return None
         result = original(self, to_unicode, hinting)
         if self.file_content is not content:  # subset done (else HarfBuzz failed and the font stays whole)
-            _SUBSETS[key] = self.file_content
-            if len(_SUBSETS) > SUBSET_CACHE_SIZE:
-                _SUBSETS.popitem(last=False)
+            with _SUBSETS_LOCK:
+                _SUBSETS[key] = self.file_content
+                while len(_SUBSETS) > SUBSET_CACHE_SIZE:
+                    _SUBSETS.popitem(last=False)
         return result
 
     subset._zhifa_cached = True  # type: ignore[attr-defined]
