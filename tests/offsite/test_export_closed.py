@@ -119,3 +119,32 @@ def test_command_line(site, clock, closed, tmp_path, capsys):
         == 0
     )
     assert fmt.from_bytes(out.read_bytes()) == []
+
+
+def test_decision_number_from_the_issued_document(site, clock, closed):
+    from zhifa.documents.models import Document
+
+    def doc(number, status, at):
+        return Document.objects.create(
+            case=closed,
+            agency=closed.agency,
+            document_type="penalty_decision",
+            title="行政处罚决定书",
+            number=number,
+            status=status,
+            issued_at=at,
+            context={},
+            party_masked="南召县***公司",
+            case_version=closed.version,
+            created_by=site.team.head.user,
+        )
+
+    from datetime import datetime, timedelta, timezone
+
+    t0 = datetime(2026, 3, 5, 10, tzinfo=timezone(timedelta(hours=8)))
+    doc("南召交罚决〔2026〕1号", "voided", t0)
+    doc("南召交罚决〔2026〕2号", "issued", t0 + timedelta(hours=1))
+    clock("2026-03-20")
+    data, _ = export_closed_cases(actor=site.team.head.user, date_from=date(2026, 3, 1), date_to=date(2026, 3, 31))
+    [row] = fmt.from_bytes(data)
+    assert row["decision_no"] == "南召交罚决〔2026〕2号"

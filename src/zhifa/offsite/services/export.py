@@ -35,6 +35,21 @@ def _decision_text(case) -> str:
     return "、".join(parts) or "—"
 
 
+def _decision_numbers(case_ids: list[int]) -> dict[int, str]:
+    """The 文号 of each case's issued 行政处罚决定书 (documents app), the latest one when corrected."""
+    try:
+        from zhifa.documents.models import Document
+    except ImportError:  # pragma: no cover - the documents app is part of the platform
+        return {}
+    rows = (
+        Document.objects.filter(case_id__in=case_ids, document_type="penalty_decision", status="issued")
+        .exclude(number="")
+        .order_by("case_id", "issued_at")
+        .values_list("case_id", "number")
+    )
+    return dict(rows)
+
+
 def export_rows(*, date_from: date, date_to: date, agency_ids=None) -> list[dict[str, Any]]:
     """The rows of closed off-site cases closed in [date_from, date_to] (report tasks hold the day)."""
     from zhifa.offsite.models import Passage, ReportTask
@@ -58,6 +73,8 @@ def export_rows(*, date_from: date, date_to: date, agency_ids=None) -> list[dict
     )
     if agency_ids is not None:
         tasks = tasks.filter(case__agency_id__in=agency_ids)
+    tasks = list(tasks)
+    decision_numbers = _decision_numbers([t.case_id for t in tasks])
     out = []
     for t in tasks:
         case, ev = t.case, t.event
@@ -69,7 +86,7 @@ def export_rows(*, date_from: date, date_to: date, agency_ids=None) -> list[dict
             {
                 "event_key": ev.event_key,
                 "case_number": case.number or f"#{case.pk}",
-                "decision_no": (case.records.get("decide") or {}).get("document_no") or None,
+                "decision_no": decision_numbers.get(case.pk),
                 "deciding_agency": case.agency.name,
                 "decided_on": case.decided_on,
                 "decision": _decision_text(case),
