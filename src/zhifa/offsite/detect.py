@@ -848,22 +848,24 @@ class Detector:
         rel = f"(SELECT row_number() OVER () - 1 AS ofs_rid, * FROM {self.relation})"
         ctx = dataclasses.replace(self.ctx, typed=self.typed)
         full = classify_sql(rel, ctx, keep=["ofs_rid"], extra=ACCEPTED_EXTRA)
+        # in the scratch database (compressed on disk), not in memory: 10 M rows of values
         self._x(
-            "CREATE TEMP TABLE acc AS SELECT ofs_rid AS rid, class, u_record_id, u_station_id, u_lane, ts_us, "
+            "CREATE TABLE scratch.acc AS SELECT ofs_rid AS rid, class, u_record_id, u_station_id, u_lane, ts_us, "
             "plate_n, color, kind, sda, v_axles, v_gross_kg, v_speed_kmh, v_length_mm, v_width_mm, v_height_mm, "
             f"limit_kg, tolerance_kg, over_kg FROM ({full}) WHERE class IN ({CLASS_OK}, {CLASS_VIOLATION})",
             label="accepted: classify",
         )
         # the second scan must see the same records in the same order as the first
         bad = self._x(
-            "SELECT count(*) FROM scratch.c c LEFT JOIN det d ON d.rid = c.rowid FULL JOIN acc a ON a.rid = c.rowid "
+            "SELECT count(*) FROM scratch.c c LEFT JOIN det d ON d.rid = c.rowid FULL JOIN scratch.acc a "
+            "ON a.rid = c.rowid "
             f"WHERE (coalesce(d.class, c.class) IN ({CLASS_OK}, {CLASS_VIOLATION}) OR a.rid IS NOT NULL) "
             "AND (a.rid IS NULL OR c.rowid IS NULL OR a.class <> coalesce(d.class, c.class) "
             "OR hash(a.plate_n, coalesce(a.color, '')) <> coalesce(d.vkey, c.vh) "
             "OR a.ts_us <> coalesce(d.ts_us, c.ts_us))",
             label="accepted: check",
         ).fetchone()[0]
-        n = self._x("SELECT count(*) FROM acc WHERE rid NOT IN (SELECT rid FROM dups)").fetchone()[0]
+        n = self._x("SELECT count(*) FROM scratch.acc WHERE rid NOT IN (SELECT rid FROM dups)").fetchone()[0]
         if bad or n != s.accepted:
             raise DetectError(f"内部错误：接受记录的第二次读取与第一次不一致（{bad} 行，{n} ≠ {s.accepted}）")
         self._x("CREATE TEMP TABLE gapt (gap BIGINT, n BIGINT)")
@@ -886,7 +888,7 @@ class Detector:
                        a.tolerance_kg::BIGINT AS tolerance_kg,
                        (CASE WHEN a.over_kg > 0 THEN a.over_kg END)::BIGINT AS over_kg,
                        e.event_id, coalesce(a.rid = e.worst_rid, false) AS worst
-                FROM acc a ASOF LEFT JOIN gapt gp ON a.rid >= gp.gap
+                FROM scratch.acc a ASOF LEFT JOIN gapt gp ON a.rid >= gp.gap
                 LEFT JOIN grp g ON g.rid = a.rid LEFT JOIN ev e ON e.first_rid = g.first_rid
                 WHERE a.rid NOT IN (SELECT rid FROM dups)
                 ORDER BY a.rid
