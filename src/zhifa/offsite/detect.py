@@ -389,9 +389,12 @@ class Detector:
         # quarantined rows keep their raw fields as a JSON array, over-limit rows their
         # typed values in a struct (NULL for every other row: stored as a validity mask)
         raw = "CAST(to_json([" + ", ".join(self.typed_text.get(c, f"t_{c}") for c in present) + "]) AS VARCHAR)"
-        values = "struct_pack(" + ", ".join(f"{c} := {c}" for c in CARRIED) + ")"
+        # with accepted_path, accepted rows of the scan keep their values too (one scan serves both)
+        extra = ACCEPTED_EXTRA if self.opts.accepted_path is not None else []
+        kept = f"class = {CLASS_VIOLATION}" if not extra else f"class IN ({CLASS_OK}, {CLASS_VIOLATION})"
+        values = "struct_pack(" + ", ".join(f"{c} := {c}" for c in [*CARRIED, *extra]) + ")"
         scan_ctx = dataclasses.replace(ctx, empty_is_null=not self.is_parquet, typed=self.typed)
-        inner = classify_sql(self.relation, scan_ctx, naive_quotes=True)
+        inner = classify_sql(self.relation, scan_ctx, naive_quotes=True, extra=extra)
         # over-limit rows keep their values (they are final); the others their raw fields,
         # to be classified again exactly
         sql = (
@@ -399,7 +402,7 @@ class Detector:
             "(CASE WHEN u_record_id IS NOT NULL THEN hash(u_record_id) END) AS k1, "
             "(CASE WHEN u_record_id IS NOT NULL THEN hash(u_record_id || '\x1f') END) AS k2, "
             "hash(plate_n, coalesce(color, '')) AS vh, ts_us, class, "
-            f"(CASE WHEN class = {CLASS_VIOLATION} THEN {values} END) AS vals, "
+            f"(CASE WHEN {kept} THEN {values} END) AS vals, "
             f"(CASE WHEN class <> {CLASS_OK} AND class <> {CLASS_VIOLATION} THEN {raw} END) AS raw "
             f"FROM ({inner})"
         )
@@ -527,14 +530,15 @@ class Detector:
             f"WHERE class = {CLASS_VIOLATION}",
             label="classify rows that matter",
         )
-        full = classify_sql("recheck", ctx, keep=["rid", "class1", "vh"])
+        extra = ACCEPTED_EXTRA if self.opts.accepted_path is not None else []
+        full = classify_sql("recheck", ctx, keep=["rid", "class1", "vh"], extra=extra)
         carried = ", ".join(
             f"vals.{c} AS {c}"
-            if c in CARRIED
+            if c in CARRIED or c in extra
             else f"{CLASS_VIOLATION}::UTINYINT AS class"
             if c == "class"
             else f"NULL::VARCHAR AS {c}"
-            for c in [*OUTPUT, *(f"t_{x}" for x in schema.COLUMN_NAMES)]
+            for c in [*OUTPUT, *extra, *(f"t_{x}" for x in schema.COLUMN_NAMES)]
         )
         viol = f"SELECT rid, class1, vh, {carried} FROM carried"
         self._x(
@@ -842,32 +846,38 @@ class Detector:
 
     def _write_accepted(self, s: Summary) -> None:
         """Every accepted passage to ``accepted_path`` (Parquet, zstd), in file order: the
-        file classified again exactly (a second scan, only with this option), checked row by
-        row against the first scan, then joined with row numbers, duplicates and events."""
+        scan's accepted rows (their values were kept, only with this option) and the rows
+        classified again exactly, joined with row numbers, duplicates and events."""
         kinds = " ".join(f"WHEN {code} THEN '{name}'" for name, code in KIND_CODES.items())
-        rel = f"(SELECT row_number() OVER () - 1 AS ofs_rid, * FROM {self.relation})"
-        ctx = dataclasses.replace(self.ctx, typed=self.typed)
-        full = classify_sql(rel, ctx, keep=["ofs_rid"], extra=ACCEPTED_EXTRA)
-        # in the scratch database (compressed on disk), not in memory: 10 M rows of values
+        cols = [
+            "u_record_id",
+            "u_station_id",
+            "u_lane",
+            "ts_us",
+            "plate_n",
+            "color",
+            "kind",
+            "sda",
+            "v_axles",
+            "v_gross_kg",
+            *ACCEPTED_EXTRA,
+            "limit_kg",
+            "tolerance_kg",
+            "over_kg",
+        ]
+        # in the scratch database (compressed on disk), not in memory: 10 M rows of values.
+        # Rows of class OK in the scan are final and not in det; every other row that can be
+        # accepted (over a limit, or classified again) is in det with its final class.
         self._x(
-            "CREATE TABLE scratch.acc AS SELECT ofs_rid AS rid, class, u_record_id, u_station_id, u_lane, ts_us, "
-            "plate_n, color, kind, sda, v_axles, v_gross_kg, v_speed_kmh, v_length_mm, v_width_mm, v_height_mm, "
-            f"limit_kg, tolerance_kg, over_kg FROM ({full}) WHERE class IN ({CLASS_OK}, {CLASS_VIOLATION})",
-            label="accepted: classify",
+            "CREATE TABLE scratch.acc AS "
+            f"SELECT rowid AS rid, {', '.join(f'vals.{c} AS {c}' for c in cols)} FROM scratch.c "
+            f"WHERE class = {CLASS_OK} "
+            f"UNION ALL BY NAME SELECT rid, {', '.join(cols)} FROM det WHERE class IN ({CLASS_OK}, {CLASS_VIOLATION})",
+            label="accepted: collect",
         )
-        # the second scan must see the same records in the same order as the first
-        bad = self._x(
-            "SELECT count(*) FROM scratch.c c LEFT JOIN det d ON d.rid = c.rowid FULL JOIN scratch.acc a "
-            "ON a.rid = c.rowid "
-            f"WHERE (coalesce(d.class, c.class) IN ({CLASS_OK}, {CLASS_VIOLATION}) OR a.rid IS NOT NULL) "
-            "AND (a.rid IS NULL OR c.rowid IS NULL OR a.class <> coalesce(d.class, c.class) "
-            "OR hash(a.plate_n, coalesce(a.color, '')) <> coalesce(d.vkey, c.vh) "
-            "OR a.ts_us <> coalesce(d.ts_us, c.ts_us))",
-            label="accepted: check",
-        ).fetchone()[0]
         n = self._x("SELECT count(*) FROM scratch.acc WHERE rid NOT IN (SELECT rid FROM dups)").fetchone()[0]
-        if bad or n != s.accepted:
-            raise DetectError(f"内部错误：接受记录的第二次读取与第一次不一致（{bad} 行，{n} ≠ {s.accepted}）")
+        if n != s.accepted:
+            raise DetectError(f"内部错误：接受记录数不一致（{n} ≠ {s.accepted}）")
         self._x("CREATE TEMP TABLE gapt (gap BIGINT, n BIGINT)")
         if self.gaps:
             self._x(
