@@ -80,6 +80,10 @@ def _font_config():
 
     config = FontConfiguration()
     atexit.register(_remove_font_folder, config)
+    # a forked pool worker leaves through os._exit (no atexit) after running multiprocessing's finalizers
+    from multiprocessing import util
+
+    util.Finalize(config, _remove_font_folder, args=(config,), exitpriority=10)
     return config
 
 
