@@ -82,6 +82,8 @@ def test_confirm_and_conflict_through_the_page(client, site, clock):
     case = Case.objects.get()
     assert r.status_code == 302 and r["Location"] == reverse("cases:detail", args=[case.pk])
     assert case.case_officers.count() == 2
+    page = client.get(reverse("cases:detail", args=[case.pk])).content.decode()
+    assert reverse("offsite:review_event", args=[ev.pk]) in page  # the case page leads back to the passages
     login(client, site.team.officer2)
     r = client.post(url, {"version": 1}, follow=True)
     assert "已被他人处理" in r.content.decode()
