@@ -494,6 +494,17 @@ class TestHearing:
             == "case.hearing_not_yet"
         )
 
+    def test_record_hearing_is_offered_only_when_scheduled_and_due(self):
+        def option(case, today):
+            [o] = [o for o in allowed_actions(case, OFFICER, d(today)) if o.action is Action.RECORD_HEARING]
+            return o
+
+        requested = notified(FINE_20000, hearing_requested_on=d("2025-09-29"))
+        assert option(requested, "2025-10-14").blocked_code == "case.hearing_not_scheduled"
+        scheduled = notified(FINE_20000, hearing_requested_on=d("2025-09-29"), hearing_date=d("2025-10-20"))
+        assert option(scheduled, "2025-10-17").blocked_code == "case.hearing_not_yet"
+        assert option(scheduled, "2025-10-20").available
+
     def test_party_absent_counts_as_waiver(self):
         case = notified(
             FINE_20000,

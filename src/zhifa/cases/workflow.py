@@ -898,12 +898,17 @@ def _plan_schedule_hearing(ctx: _Ctx) -> _Plan:
     return plan
 
 
-def _plan_record_hearing(ctx: _Ctx) -> _Plan:
+def _hearing_due(ctx: _Ctx) -> None:
+    """A hearing is recorded once it has been scheduled and its day has come (a pre-guard, so the case
+    page shows the button disabled with this reason instead of refusing it when pressed)."""
     case = ctx.case
     if case.hearing_date is None:
         raise _err("case.hearing_not_scheduled", "尚未通知听证时间")
     if ctx.today < case.hearing_date:
         raise _err("case.hearing_not_yet", f"听证定于{case.hearing_date.isoformat()}举行，尚未到期")
+
+
+def _plan_record_hearing(ctx: _Ctx) -> _Plan:
     result = ctx.params.get("result")
     if result == "held":
         _text(ctx, "record_reference", label="听证笔录编号")
@@ -1296,7 +1301,7 @@ SPECS: Mapping[Action, _Spec] = MappingProxyType(
                   _plan_schedule_hearing, S.NOTIFIED, GENERAL_ONLY, officer_act=True,
                   pre=(_hearing_requested,)),
             _Spec(Action.RECORD_HEARING, frozenset({S.NOTIFIED}), _OFFICER | _HEAD, "case.hearing_recorded",
-                  _plan_record_hearing, S.NOTIFIED, GENERAL_ONLY, pre=(_hearing_requested,)),
+                  _plan_record_hearing, S.NOTIFIED, GENERAL_ONLY, pre=(_hearing_requested, _hearing_due)),
             _Spec(Action.DECIDE, frozenset({S.UNDER_REVIEW, S.NOTIFIED}), _HEAD, "case.decided", _plan_decide,
                   None, GENERAL_ONLY),
             _Spec(Action.DECIDE_ON_THE_SPOT, frozenset({S.DRAFT}), _OFFICER, "case.decided_on_the_spot",
