@@ -35,6 +35,7 @@ router = Router(tags=["执法文书"])
 
 class IssueIn(Schema):
     document_type: str
+    record: int | None = None  # 询问笔录 / 现场笔录 / 责令改正: the record's seq (default: the first not yet issued)
 
 
 class ReasonIn(Schema):
@@ -54,6 +55,7 @@ def row(d: Document) -> dict[str, Any]:
     return {
         "id": str(d.pk),
         "type": d.document_type,
+        "record_seq": d.record_seq or None,
         "title": d.title,
         "number": d.number,
         "status": d.status,
@@ -151,7 +153,10 @@ def job(request, job_id: str):
     }
 
 
-@router.get("/cases/{case_id}", summary="案件的文书：已签发的，以及当前状态下可签发的种类（不可签发的附原因）")
+@router.get(
+    "/cases/{case_id}",
+    summary="案件的文书：已签发的，当前状态下可签发的种类（不可签发的附原因），笔录与责令改正逐份列出",
+)
 def case_documents(request, case_id: int):
     from zhifa.cases.selectors import case_for_documents
 
@@ -164,6 +169,20 @@ def case_documents(request, case_id: int):
             "reason": r.reason,
             "bundle": r.bundle,
             "documents": [row(d) for d in r.issued],
+            "records": None
+            if r.records is None
+            else [
+                {
+                    "seq": rec.seq,
+                    "label": rec.label,
+                    "issued": rec.live is not None,
+                    "document": str(rec.live.pk) if rec.live else None,
+                    "number": rec.live.number if rec.live else None,
+                    "can_issue": rec.can_issue,
+                    "reason": rec.reason,
+                }
+                for rec in r.records
+            ],
         }
         for r in case_document_panel(user=request.user, case=case)
     ]
@@ -171,7 +190,7 @@ def case_documents(request, case_id: int):
 
 @router.post("/cases/{case_id}/issue", response={201: list[dict]}, summary="签发文书（行政处罚决定书即三书同达）")
 def issue(request, case_id: int, payload: IssueIn):
-    docs = document_issue(actor=request.user, case=case_id, document_type=payload.document_type)
+    docs = document_issue(actor=request.user, case=case_id, document_type=payload.document_type, record=payload.record)
     return Status(201, [detail(d) for d in docs])
 
 

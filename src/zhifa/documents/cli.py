@@ -52,6 +52,9 @@ def register(sub: argparse._SubParsersAction) -> None:
     issue.add_argument("--case", required=True, help="案号")
     issue.add_argument("--type", required=True, dest="doc_type", help="文书种类代码")
     issue.add_argument("--user", required=True, help="以该用户的身份签发（须为本案承办人员或负责人）")
+    issue.add_argument(
+        "--record", type=int, default=None, help="询问笔录、现场笔录、责令改正：记录编号（默认：第一份尚未签发的）"
+    )
     issue.set_defaults(func=_issue, needs_django=True)
 
     batch = docs_sub.add_parser("batch", help="批量签发已决定案件的决定文书（后台任务，显示进度）")
@@ -180,7 +183,7 @@ def _issue(args: argparse.Namespace) -> int:
         if args.doc_type not in DOCUMENT_TYPES:
             raise DomainError("documents.unknown_type", f"未知的文书种类：{args.doc_type}", "type")
         case = _case(args.case)
-        docs = document_issue(actor=user, case=case.pk, document_type=args.doc_type)
+        docs = document_issue(actor=user, case=case.pk, document_type=args.doc_type, record=args.record)
     except DomainError as exc:
         return _bad(exc.code, exc.message, exc.field)
     _print(
@@ -188,6 +191,7 @@ def _issue(args: argparse.Namespace) -> int:
             {
                 "id": str(d.pk),
                 "type": d.document_type,
+                "record_seq": d.record_seq or None,
                 "title": d.title,
                 "number": d.number,
                 "pdf_sha256": d.pdf_sha256,

@@ -88,6 +88,7 @@ IMMUTABLE_FIELDS = (
     "agency_id",
     "bundle_id",
     "document_type",
+    "record_seq",
     "title",
     "number",
     "number_code",
@@ -129,6 +130,10 @@ class Document(models.Model):
         DocumentBundle, null=True, blank=True, on_delete=models.PROTECT, related_name="documents"
     )
     document_type = models.CharField("文书种类", max_length=40, choices=DocumentType.choices)
+    # the record a 询问笔录 / 现场笔录 / 责令改正 document is made from (its ``seq`` on the case); 0 for the
+    # types made from the case as a whole. Part of the one-issued / one-draft keys, never NULL (NULLs
+    # would be distinct in the unique constraints).
+    record_seq = models.PositiveIntegerField("所依据记录的序号", default=0)
     title = models.CharField("标题", max_length=60)
     # 文号 (own number with 〔〕) or, for forms, the case number they print
     number = models.CharField("文号", max_length=80, blank=True)
@@ -174,10 +179,14 @@ class Document(models.Model):
         ordering = ["-created_at"]
         constraints = [
             models.UniqueConstraint(
-                fields=["case", "document_type"], condition=Q(status="issued"), name="document_one_issued_per_type"
+                fields=["case", "document_type", "record_seq"],
+                condition=Q(status="issued"),
+                name="document_one_issued_per_type",
             ),
             models.UniqueConstraint(
-                fields=["case", "document_type"], condition=Q(status="draft"), name="document_one_draft_per_type"
+                fields=["case", "document_type", "record_seq"],
+                condition=Q(status="draft"),
+                name="document_one_draft_per_type",
             ),
             models.UniqueConstraint(
                 fields=["agency", "number_year", "number_code", "number_seq"],

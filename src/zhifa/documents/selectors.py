@@ -83,6 +83,22 @@ def bundle_documents(doc: Document) -> list[Document]:
 
 
 @dataclass(frozen=True)
+class RecordRow:
+    """One record of the case (询问笔录, 现场笔录, 责令改正) under its type: its documents and whether one
+    can be issued for it now."""
+
+    seq: int
+    label: str  # 第2份 · 证人 李** · 2026-03-02 (names masked: the panel is read across the jurisdiction)
+    issued: list[Document]
+    can_issue: bool
+    reason: str
+
+    @property
+    def live(self) -> Document | None:
+        return next((d for d in self.issued if d.status == DocumentStatus.ISSUED), None)
+
+
+@dataclass(frozen=True)
 class TypeRow:
     """One document type on a case's page: what was issued, and whether it can be issued now."""
 
@@ -92,6 +108,7 @@ class TypeRow:
     can_issue: bool
     reason: str  # why not, in Chinese
     bundle: bool = False
+    records: list[RecordRow] | None = None  # the record types: one row per record of the case
 
 
 PANEL_TYPES = (
@@ -114,7 +131,7 @@ def case_document_panel(*, user, case: CaseModel) -> list[TypeRow]:
     """The documents of a case by type: issued ones (voided kept, marked), and for each type whether the
     case's state and records allow issuing it now, or why not."""
     from zhifa.documents.case_context import case_context
-    from zhifa.documents.services.issue import issued_numbers
+    from zhifa.documents.services.issue import RECORD_TYPES, issued_numbers
 
     if case.agency_id not in visible_agency_ids(user):
         raise NotFound("案件")
@@ -131,6 +148,9 @@ def case_document_panel(*, user, case: CaseModel) -> list[TypeRow]:
     related = issued_numbers(case)
     rows = []
     for t in PANEL_TYPES:
+        if t in RECORD_TYPES:
+            rows.append(_record_type_row(case, t, by_type.get(t, []), related))
+            continue
         issued = by_type.get(t, [])
         bundle = t == "penalty_decision"
         if bundle:
@@ -147,6 +167,48 @@ def case_document_panel(*, user, case: CaseModel) -> list[TypeRow]:
             continue
         rows.append(TypeRow(t, TYPE_TITLES[t], issued, True, "", bundle))
     return rows
+
+
+def record_labels(case: CaseModel, document_type: str) -> list[tuple[int, str]]:
+    """(seq, label) of each record of the type the case holds, one query."""
+    from zhifa.core.validators import mask_name
+
+    def day(value) -> str:
+        from django.utils import timezone
+
+        return timezone.localtime(value).date().isoformat()
+
+    if document_type == "inquiry_record":
+        rows = case.inquiries.order_by("seq").values_list("seq", "relation", "interviewee_name", "started_at")
+        return [(q, f"第{q}份 · {rel} {mask_name(name)} · {day(at)}") for q, rel, name, at in rows]
+    if document_type == "site_record":
+        rows = case.site_records.order_by("seq").values_list("seq", "place", "started_at")
+        return [(q, f"第{q}份 · {place} · {day(at)}") for q, place, at in rows]
+    if document_type == "correction_order":
+        rows = case.correction_orders.order_by("seq").values_list("seq", "issued_on", "deadline")
+        return [(q, f"第{q}份 · 责令日期 {on} · 改正期限 {until or '立即改正'}") for q, on, until in rows]
+    return []
+
+
+def _record_type_row(case: CaseModel, t: str, docs: list[Document], related: dict[str, str]) -> TypeRow:
+    """A record type: one :class:`RecordRow` per record. Whether the type can be made at all is checked
+    once (with the first record); each record then can be issued unless it has a live document."""
+    from zhifa.documents.case_context import case_context
+
+    labels = record_labels(case, t)
+    try:
+        case_context(case, t, related_numbers=related, record=labels[0][0] if labels else None)
+    except DomainError as exc:
+        return TypeRow(t, TYPE_TITLES[t], docs, False, exc.message, records=[])
+    records = []
+    for seq, label in labels:
+        mine = [d for d in docs if d.record_seq == seq]
+        live = any(d.status == DocumentStatus.ISSUED for d in mine)
+        reason = "已签发；如需更正，由负责人作废后重新签发" if live else ""
+        records.append(RecordRow(seq, label, mine, not live, reason))
+    can = any(r.can_issue for r in records)
+    reason = "" if can else "每份记录均已签发文书"
+    return TypeRow(t, TYPE_TITLES[t], docs, can, reason, records=records)
 
 
 def public_document(document_id) -> Document | None:

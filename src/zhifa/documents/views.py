@@ -113,8 +113,9 @@ def case_documents_view(request, pk):
 def issue_view(request, pk):
     case = _case_or_404(request, pk)
     kind = request.POST.get("document_type", "")
+    record = request.POST.get("record") or None
     try:
-        docs = document_issue(actor=request.user, case=case.pk, document_type=kind)
+        docs = document_issue(actor=request.user, case=case.pk, document_type=kind, record=record)
     except DomainError as exc:
         messages.error(request, exc.message)
         return redirect("documents:case", pk=case.pk)
@@ -130,7 +131,12 @@ def issue_view(request, pk):
 def prepare_view(request, pk):
     case = _case_or_404(request, pk)
     try:
-        draft = document_prepare(actor=request.user, case=case.pk, document_type=request.POST.get("document_type", ""))
+        draft = document_prepare(
+            actor=request.user,
+            case=case.pk,
+            document_type=request.POST.get("document_type", ""),
+            record=request.POST.get("record") or None,
+        )
     except DomainError as exc:
         messages.error(request, exc.message)
         return redirect("documents:case", pk=case.pk)

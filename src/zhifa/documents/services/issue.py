@@ -19,7 +19,7 @@ slower for the others). A rolled-back issue leaves no number used and no file.
 from __future__ import annotations
 
 import uuid
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import Any
 
@@ -32,7 +32,7 @@ from zhifa.cases.models import Case
 from zhifa.core.audit import audit_record
 from zhifa.core.errors import ConflictError, DomainError, NotFound, PermissionDenied
 from zhifa.core.permissions import officer_of, require_enforcement_licence
-from zhifa.documents.case_context import ContextUnavailable, case_context, party_masked
+from zhifa.documents.case_context import RECORD_NAMES, ContextUnavailable, case_context, party_masked
 from zhifa.documents.choices import NUMBER_CODES, TRIPLE_TYPES, TYPE_TITLES, DocumentStatus
 from zhifa.documents.models import Document, DocumentBundle, DocumentNumberCounter
 from zhifa.documents.reasoning.composer import REASONED_TYPES
@@ -59,6 +59,11 @@ ISSUABLE_TYPES = (
     "inquiry_record",
     "site_record",
 )
+
+
+#: types made from one record of the case (its ``seq`` is the document's ``record_seq``): a case holds
+#: several 询问笔录, 现场笔录 and 责令改正, and each record gets its own document
+RECORD_TYPES = tuple(RECORD_NAMES)
 
 
 class StaleNumbers(Exception):
@@ -126,6 +131,7 @@ class Planned:
     context: DocumentContext  # before its own number
     reasoning: ReasoningChoice = field(default_factory=ReasoningChoice)
     draft_id: uuid.UUID | None = None
+    record_seq: int = 0  # the record a record type is made from; 0 otherwise
 
     @property
     def code(self) -> str:
@@ -201,17 +207,61 @@ def issued_numbers(case: Case, exclude: tuple[uuid.UUID, ...] = ()) -> dict[str,
     return {t: n for t, n in rows.values_list("document_type", "number") if t in NUMBER_CODES}
 
 
-def _context(case: Case, document_type: str, related: dict[str, str]) -> DocumentContext:
+def record_seqs(case: Case, document_type: str) -> list[int]:
+    """The ``seq`` of each record of ``document_type`` the case holds, in order ([] for other types)."""
+    if document_type == "inquiry_record":
+        return list(case.inquiries.order_by("seq").values_list("seq", flat=True))
+    if document_type == "site_record":
+        return list(case.site_records.order_by("seq").values_list("seq", flat=True))
+    if document_type == "correction_order":
+        return list(case.correction_orders.order_by("seq").values_list("seq", flat=True))
+    return []
+
+
+def record_key(case: Case, document_type: str, record: int | str | None) -> int:
+    """The ``record_seq`` a document of ``document_type`` is issued for: 0 for the types made from the
+    case as a whole; for a record type the record asked for, else the first record that has no issued
+    document yet (else the first, so the refusal names the issued one)."""
+    if document_type not in RECORD_TYPES:
+        if record not in (None, "", 0, "0"):
+            raise DomainError("documents.record_not_applicable", f"{TYPE_TITLES[document_type]}不按记录签发", "record")
+        return 0
+    if record not in (None, ""):
+        try:
+            seq = int(record)
+        except (TypeError, ValueError):
+            raise DomainError("documents.record_not_found", "记录编号应为正整数", "record") from None
+        if seq < 1:
+            raise DomainError("documents.record_not_found", "记录编号应为正整数", "record")
+        return seq
+    seqs = record_seqs(case, document_type)
+    if not seqs:
+        return 0  # the context says what is missing
+    issued = set(
+        Document.objects.filter(case=case, document_type=document_type, status=DocumentStatus.ISSUED).values_list(
+            "record_seq", flat=True
+        )
+    )
+    return next((q for q in seqs if q not in issued), seqs[0])
+
+
+def _context(case: Case, document_type: str, related: dict[str, str], record_seq: int = 0) -> DocumentContext:
     try:
-        return case_context(case, document_type, related_numbers=related)
+        ctx = case_context(case, document_type, related_numbers=related, record=record_seq or None)
+        if document_type in RECORD_TYPES:
+            ctx = replace(ctx, extra={**ctx.extra, "record_seq": record_seq})
+        return ctx
     except ContextUnavailable:
         raise
     except DomainError as exc:  # the pure core's own rejections (missing fields, unknown scenario …)
         raise ContextUnavailable(exc.code, exc.message, exc.field) from None
 
 
-def plan_issue(*, actor, case, document_type: str, replacing: Document | None = None) -> Plan:
-    """Everything an issue needs before its numbers: reads and checks only."""
+def plan_issue(
+    *, actor, case, document_type: str, replacing: Document | None = None, record: int | str | None = None
+) -> Plan:
+    """Everything an issue needs before its numbers: reads and checks only. ``record`` picks the record
+    (its ``seq``) a 询问笔录 / 现场笔录 / 责令改正 is made from; a correction keeps the replaced one's."""
     if document_type not in ISSUABLE_TYPES:
         if document_type in TYPE_TITLES:
             raise DomainError(
@@ -229,28 +279,30 @@ def plan_issue(*, actor, case, document_type: str, replacing: Document | None = 
         )
     bundle = document_type == "penalty_decision"
     types = [*list(TRIPLE_TYPES), "service_receipt"] if bundle else [document_type]
+    seq = replacing.record_seq if replacing is not None else record_key(obj, document_type, record)
     replaced = (replacing.pk,) if replacing else ()
     if replacing is not None and replacing.bundle_id:
         replaced = tuple(Document.objects.filter(bundle_id=replacing.bundle_id).values_list("pk", flat=True))
     existing = (
-        Document.objects.filter(case=obj, document_type__in=types, status=DocumentStatus.ISSUED)
+        Document.objects.filter(case=obj, document_type__in=types, record_seq=seq, status=DocumentStatus.ISSUED)
         .exclude(pk__in=replaced)
         .first()
     )
     if existing is not None:
+        which = f"第{seq}份{RECORD_NAMES[document_type]}的" if seq else ""
         raise DomainError(
             "documents.already_issued",
-            f"本案已签发{existing.title}（{existing.number}）；如需更正，请作废后重新签发",
+            f"本案已签发{which}{existing.title}（{existing.number}）；如需更正，请作废后重新签发",
             "document_type",
         )
     related = issued_numbers(obj, replaced)
     drafts = {
         d.document_type: d
-        for d in Document.objects.filter(case=obj, document_type__in=types, status=DocumentStatus.DRAFT)
+        for d in Document.objects.filter(case=obj, document_type__in=types, record_seq=seq, status=DocumentStatus.DRAFT)
     }
     docs: list[Planned] = []
     for t in types:
-        ctx = _context(obj, t, related)
+        ctx = _context(obj, t, related, seq)
         draft = drafts.get(t)
         if draft is not None and draft.case_version == obj.version and draft.reasoning_source:
             reasoning = ReasoningChoice(
@@ -258,7 +310,7 @@ def plan_issue(*, actor, case, document_type: str, replacing: Document | None = 
             )
         else:
             reasoning = choose_reasoning(ctx)
-        docs.append(Planned(draft.pk if draft else uuid.uuid4(), t, ctx, reasoning, draft.pk if draft else None))
+        docs.append(Planned(draft.pk if draft else uuid.uuid4(), t, ctx, reasoning, draft.pk if draft else None, seq))
     return Plan(
         case_id=obj.pk,
         agency_id=obj.agency_id,
@@ -385,7 +437,12 @@ def _commit(actor, plan, numbers, payload, rendered, locked, reason) -> list[Doc
             counter.last_seq = n.seq
             counter.save(update_fields=["last_seq"])
         voided = _void_rows(actor, plan.voids, reason, now) if plan.voids else []
-        taken = Document.objects.filter(case=case, document_type__in=plan.types, status=DocumentStatus.ISSUED)
+        taken = Document.objects.filter(
+            case=case,
+            document_type__in=plan.types,
+            record_seq__in={p.record_seq for p in plan.docs},
+            status=DocumentStatus.ISSUED,
+        )
         if taken.exists():
             raise DomainError(
                 "documents.already_issued", "本案已签发该文书；如需更正，请作废后重新签发", "document_type"
@@ -404,6 +461,7 @@ def _commit(actor, plan, numbers, payload, rendered, locked, reason) -> list[Doc
             doc.agency_id = plan.agency_id
             doc.bundle = bundle
             doc.document_type = p.document_type
+            doc.record_seq = p.record_seq
             doc.title = out["title"] or TYPE_TITLES[p.document_type]
             doc.number = n.text if n else case.number
             doc.number_code, doc.number_year, doc.number_seq = (n.code, n.year, n.seq) if n else ("", None, None)
@@ -428,7 +486,9 @@ def _commit(actor, plan, numbers, payload, rendered, locked, reason) -> list[Doc
             doc.save()
             docs.append(doc)
         for old in voided:
-            same = next((d for d in docs if d.document_type == old.document_type), None)
+            same = next(
+                (d for d in docs if (d.document_type, d.record_seq) == (old.document_type, old.record_seq)), None
+            )
             if same is not None:
                 Document.objects.filter(pk=old.pk).update(replaced_by=same)
         for doc in docs:
@@ -440,6 +500,7 @@ def _commit(actor, plan, numbers, payload, rendered, locked, reason) -> list[Doc
                 after={
                     "case": case.pk,
                     "type": doc.document_type,
+                    "record_seq": doc.record_seq,
                     "number": doc.number,
                     "bundle": str(bundle.pk) if bundle else None,
                     "pdf_sha256": doc.pdf_sha256,
@@ -456,7 +517,10 @@ def _commit(actor, plan, numbers, payload, rendered, locked, reason) -> list[Doc
             obj=case,
             after={
                 "bundle": str(bundle.pk) if bundle else None,
-                "documents": [{"id": str(d.pk), "type": d.document_type, "number": d.number} for d in docs],
+                "documents": [
+                    {"id": str(d.pk), "type": d.document_type, "record_seq": d.record_seq, "number": d.number}
+                    for d in docs
+                ],
             },
             reason=reason,
         )
@@ -515,16 +579,18 @@ def issue_plan(*, actor, plan: Plan, reason: str = "") -> list[Document]:
 # the services
 
 
-def document_issue(*, actor, case, document_type: str) -> list[Document]:
+def document_issue(*, actor, case, document_type: str, record: int | str | None = None) -> list[Document]:
     """Issue ``document_type`` for ``case``. A penalty decision issues 三书同达: the decision, the
     credit-repair notice and the risk-prevention notice with one 送达回证, in one transaction. Returns
-    the issued documents (the decision first)."""
-    plan = plan_issue(actor=actor, case=case, document_type=document_type)
+    the issued documents (the decision first). For a record type (询问笔录, 现场笔录, 责令改正) ``record``
+    is the record's ``seq`` (default: the first record without an issued document); each record gets
+    its own document."""
+    plan = plan_issue(actor=actor, case=case, document_type=document_type, record=record)
     return issue_plan(actor=actor, plan=plan)
 
 
 @transaction.atomic
-def document_prepare(*, actor, case, document_type: str) -> Document:
+def document_prepare(*, actor, case, document_type: str, record: int | str | None = None) -> Document:
     """A draft (no number, no file): the context and the reasoning the officer will see before signing,
     including a model draft and why it was or was not used. Issuing uses the draft's reasoning while the
     case is unchanged."""
@@ -532,10 +598,15 @@ def document_prepare(*, actor, case, document_type: str) -> Document:
     require_issuer(actor, obj)
     if document_type not in ISSUABLE_TYPES:
         raise DomainError("documents.type_not_allowed", "该文书不单独签发", "document_type")
-    ctx = _context(obj, document_type, issued_numbers(obj))
+    seq = record_key(obj, document_type, record)
+    ctx = _context(obj, document_type, issued_numbers(obj), seq)
     reasoning = choose_reasoning(ctx)
-    draft = Document.objects.filter(case=obj, document_type=document_type, status=DocumentStatus.DRAFT).first()
-    draft = draft or Document(case=obj, agency_id=obj.agency_id, document_type=document_type, created_by=actor)
+    draft = Document.objects.filter(
+        case=obj, document_type=document_type, record_seq=seq, status=DocumentStatus.DRAFT
+    ).first()
+    draft = draft or Document(
+        case=obj, agency_id=obj.agency_id, document_type=document_type, record_seq=seq, created_by=actor
+    )
     draft.title = TYPE_TITLES[document_type]
     draft.context = ctx.to_dict()
     draft.issue_date = ctx.issue_date
@@ -555,6 +626,7 @@ def document_prepare(*, actor, case, document_type: str) -> Document:
         after={
             "case": obj.pk,
             "type": document_type,
+            "record_seq": seq,
             "reasoning_source": reasoning.source,
             "fallback": reasoning.fallback,
         },
