@@ -1,8 +1,9 @@
 """Demo documents: the two units' document settings, and documents issued through the services for
 the demo cases that are past their decision (served, executing, closed; both procedures), so the lists,
 the case pages and the public verification page have something to show. The cases in state ``decided``
-are left for the batch-issuing page and for ``zhifa documents compose|check-draft``. Safe to run twice:
-a case whose decision documents exist is skipped.
+are left for the batch-issuing page and for ``zhifa documents compose|check-draft``. The demo cases
+that hold records also get one 询问笔录, 现场笔录 and 责令改正违法行为通知书 per record and their 听证通知书.
+Safe to run twice: a document (or a record's document) that exists is skipped.
 """
 
 from __future__ import annotations
@@ -62,18 +63,47 @@ def load(ctx) -> None:
                 continue
             for t in types:
                 made += _issue(officer, case, t)
+        made += _issue_records(unit, officer)
         ctx.log(f"  {unit.place}：演示文书就绪")
     ctx.summary["documents"] = {"issued": made}
 
 
-def _issue(actor, case: Case, document_type: str) -> int:
+#: the types made from the records of a case (one document per record; 听证通知书 one per case)
+RECORD_TYPES = ("inquiry_record", "site_record", "correction_order", "hearing_notice")
+
+
+def _issue_records(unit, officer) -> int:
+    """Every record of the unit's demo cases gets its document (the ones already issued are skipped)."""
+    from zhifa.cases.models import Hearing
+    from zhifa.documents.services.issue import record_seqs
+
+    made = 0
+    cases = Case.objects.filter(agency=unit.agency, external_ref__startswith=f"demo:{unit.key}:").order_by("pk")
+    with_hearing = set(Hearing.objects.filter(case__in=cases).values_list("case_id", flat=True))
+    for case in cases:
+        issued = set(
+            Document.objects.filter(
+                case=case, document_type__in=RECORD_TYPES, status=DocumentStatus.ISSUED
+            ).values_list("document_type", "record_seq")
+        )
+        for t in RECORD_TYPES:
+            seqs = [0] if t == "hearing_notice" and case.pk in with_hearing else record_seqs(case, t)
+            for seq in seqs:
+                if (t, seq) not in issued:
+                    made += _issue(officer, case, t, record=seq or None)
+    return made
+
+
+def _issue(actor, case: Case, document_type: str, record: int | None = None) -> int:
     from zhifa.documents.services import document_issue
 
-    if Document.objects.filter(case=case, document_type=document_type, status=DocumentStatus.ISSUED).exists():
+    if record is None and (
+        Document.objects.filter(case=case, document_type=document_type, status=DocumentStatus.ISSUED).exists()
+    ):
         return 0
     try:
         with transaction.atomic():
-            return len(document_issue(actor=actor, case=case.pk, document_type=document_type))
+            return len(document_issue(actor=actor, case=case.pk, document_type=document_type, record=record))
     except DomainError as exc:  # pragma: no cover - a demo case that no longer fits: say so, go on
         print(f"  演示文书 {case.number} {document_type} 未生成：{exc.message}")
         return 0
