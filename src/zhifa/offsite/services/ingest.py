@@ -21,7 +21,6 @@ A failure leaves nothing of the load behind; the run is marked ``failed`` with t
 from __future__ import annotations
 
 import csv
-import dataclasses
 import hashlib
 import logging
 import shutil
@@ -236,29 +235,19 @@ def _run(run, path, work, actor, encoding, window, progress, images, keep_quaran
     stations = import_stations(agency, only=run.station)
     region = region_for(agency, stations)
     options = DetectOptions(
+        accepted_path=work / "accepted.parquet",
         region=region,
         stations=frozenset(stations),
         encoding=encoding or None,
         window=window or timedelta(hours=24),
         memory_limit=getattr(settings, "OFFSITE_DUCKDB_MEMORY", "640MB"),
     )
-    accepted_path = work / "accepted.parquet"
-    options = _with_accepted(options, accepted_path)
+    accepted_path = options.accepted_path
     out = work / "out"
     rules_for = catalog_rules_for()
     try:
         t0 = time.perf_counter()
-        try:
-            summary = detect(path, out, rules_for, options, _DetectProgress(run, progress))
-        except DetectError as exc:
-            # Work-around: with several threads the accepted-rows pass of detect can see the rows in
-            # another order than the first pass and refuses (it checks); one thread keeps the file order.
-            if "第二次读取" not in str(exc) or options.threads == 1:
-                raise
-            log.warning("import %s: detect's accepted pass disagreed (%s); again with one thread", run.pk, exc)
-            options = dataclasses.replace(options, threads=1)
-            shutil.rmtree(out, ignore_errors=True)
-            summary = detect(path, out, rules_for, options, _DetectProgress(run, progress))
+        summary = detect(path, out, rules_for, options, _DetectProgress(run, progress))
     except (SourceError, ValueError) as exc:
         raise DomainError("offsite.import_bad_input", f"输入文件无法读取：{exc}", "file") from exc
     except (DetectError, duckdb.Error) as exc:
@@ -357,17 +346,6 @@ def _run(run, path, work, actor, encoding, window, progress, images, keep_quaran
         same_file_runs=same,
         quarantine=qrows,
     )
-
-
-def _with_accepted(options, accepted_path: Path):
-    import dataclasses
-
-    names = {f.name for f in dataclasses.fields(options)}
-    if "accepted_path" not in names:
-        raise DomainError(
-            "offsite.import_unavailable", "超限检测模块尚不支持输出全部通行记录（DetectOptions.accepted_path）"
-        )
-    return dataclasses.replace(options, accepted_path=accepted_path)
 
 
 def _stage_tables(con, accepted_path: Path, stations: dict[str, Station]) -> None:
