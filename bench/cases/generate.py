@@ -282,9 +282,9 @@ def main() -> int:
             print(f"已有 {existing} 件案件；加 --replace 先删除", file=sys.stderr)
             return 2
         if args.replace:
-            for table in ("cases_deadline", "cases_caseofficer", "cases_casepayment", "cases_casenumbercounter"):
-                cur.execute(f"DELETE FROM {table}")
-            cur.execute("DELETE FROM cases_case")
+            # every table that refers to a case (records, evidence, documents, off-site events …) goes with
+            # it: this is a benchmark database, the demo's own cases included
+            cur.execute("TRUNCATE cases_case, cases_casenumbercounter CASCADE")
     t0 = time.monotonic()
     stats = generate(args.cases, args.officers, args.seed)
     stats["seconds"] = round(time.monotonic() - t0, 1)
