@@ -81,6 +81,8 @@ def _issue_records(unit, officer) -> int:
     cases = Case.objects.filter(agency=unit.agency, external_ref__startswith=f"demo:{unit.key}:").order_by("pk")
     with_hearing = set(Hearing.objects.filter(case__in=cases).values_list("case_id", flat=True))
     for case in cases:
+        if not case.number:  # a document prints the case number: records of unfiled cases wait for filing
+            continue
         issued = set(
             Document.objects.filter(
                 case=case, document_type__in=RECORD_TYPES, status=DocumentStatus.ISSUED
