@@ -8,6 +8,19 @@ from tests.factories import AgencyFactory, EnterpriseFactory, OfficerFactory, Ve
 from zhifa.agencies.choices import AgencyKind, AgencyLevel
 
 
+@pytest.fixture(autouse=True)
+def _fresh_working_calendar():
+    """The working calendar is cached per process and in the cache (invalidated when a year is entered);
+    a test's rolled-back or flushed database must not leave an entered year cached for the next test."""
+    yield
+    from django.core.cache import cache
+
+    from zhifa.core import calendar
+
+    calendar._local.clear()
+    cache.delete(calendar._CACHE_KEY)
+
+
 @dataclass
 class World:
     """Two provinces for isolation: a Henan county unit under a city unit, and a Shandong city unit."""

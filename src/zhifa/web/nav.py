@@ -16,6 +16,7 @@ class NavItem:
     issue: str = ""
     description: str = ""
     public: bool = False
+    group: str = ""  # "admin": listed under 系统管理 in the top bar (it would not fit at 1280 px otherwise)
 
 
 MODULES: list[NavItem] = [
@@ -29,9 +30,9 @@ MODULES: list[NavItem] = [
     NavItem("inspections", "双随机检查", None, "后续 issue", "双随机、一公开，检查码"),
     NavItem("service", "服务闭环", None, "后续 issue", "12328 诉求、一案三访、信用修复"),
     NavItem("supervision", "执法监督", None, "后续 issue", "监督预警、案卷评查、指标分析"),
-    NavItem("agencies", "机构与人员", "agencies:list", description="执法机构、执法人员与执法证"),
-    NavItem("audit", "审计记录", "audit", description="执法全过程记录（哈希链）"),
-    NavItem("calendar", "工作日日历", "calendar", description="法定节假日与调休；管理员录入新年度安排"),
+    NavItem("agencies", "机构与人员", "agencies:list", description="执法机构、执法人员与执法证", group="admin"),
+    NavItem("audit", "审计记录", "audit", description="执法全过程记录（哈希链）", group="admin"),
+    NavItem("calendar", "工作日日历", "calendar", description="法定节假日与调休；管理员录入新年度安排", group="admin"),
 ]
 
 
@@ -54,6 +55,7 @@ def resolved_modules() -> list[dict]:
                 "issue": item.issue,
                 "description": item.description,
                 "built": url is not None,
+                "group": item.group,
             }
         )
     return out
