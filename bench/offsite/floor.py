@@ -14,22 +14,9 @@ import sys
 
 import duckdb
 
-COLUMNS = [
-    "record_id",
-    "station_id",
-    "lane",
-    "passed_at",
-    "plate",
-    "plate_color",
-    "axles",
-    "vehicle_kind",
-    "single_drive_axle",
-    "gross_kg",
-    "speed_kmh",
-    "length_mm",
-    "width_mm",
-    "height_mm",
-]
+from zhifa.offsite.schema import CORE_COLUMNS
+
+COLUMNS = list(CORE_COLUMNS)  # the contract columns, in order (docs/offsite.md)
 TYPES = {
     "lane": "INTEGER",
     "passed_at": "TIMESTAMPTZ",

@@ -31,24 +31,11 @@ from pathlib import Path
 
 import duckdb
 
+from zhifa.offsite.schema import CORE_COLUMNS
+
 DATA_DIR = Path(__file__).resolve().parent / "data"
 
-COLUMNS = [
-    "record_id",
-    "station_id",
-    "lane",
-    "passed_at",
-    "plate",
-    "plate_color",
-    "axles",
-    "vehicle_kind",
-    "single_drive_axle",
-    "gross_kg",
-    "speed_kmh",
-    "length_mm",
-    "width_mm",
-    "height_mm",
-]
+COLUMNS = list(CORE_COLUMNS)  # the contract columns, in order (docs/offsite.md)
 
 REGIONS = ["410100", "410200", "410300", "410400", "410500", "410700", "410800", "411000", "411300", "411700"]
 OTHER_PROVINCES = "冀晋鲁皖鄂陕苏京津蒙辽吉黑沪浙闽赣湘粤桂琼渝川贵云藏甘青宁新"
