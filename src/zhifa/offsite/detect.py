@@ -9,9 +9,11 @@ passages and writes ``events.csv``, ``dimension_events.csv``, ``passages.csv``,
 How it stays within memory on 10 million rows (docs/offsite.md, "Design"):
 
 1. **One scan** of the file classifies every row (ok / over a limit / quarantined) and
-   keeps only 40-odd bytes per row: two 64-bit hashes of the record id (duplicates), a
-   hash of the vehicle and the time (merging), the class, and the raw fields of the
-   rows that matter (about 9 %). DuckDB spills to disk beyond ``memory_limit``.
+   keeps about 35 bytes per row in an in-memory table: two 64-bit hashes of the record id
+   (duplicates), a hash of the vehicle and the time (merging) and the class; the rows that
+   matter (over a limit or quarantined, about 9 %) also keep their raw fields as a JSON
+   array. DuckDB spills to disk beyond ``memory_limit``. (With ``accepted_path`` the table
+   also holds the values of every accepted row and lives in a scratch database file.)
 2. The rules are resolved per passage date before the scan for a window of dates around
    the file's first passage; rows outside the window are "pending" and, if any, the scan
    is repeated once with their dates resolved (rare: files spanning months).
@@ -238,6 +240,9 @@ class Detector:
         self.book = RuleBook(self.rules_for, self.opts.region, self.opts.on_date)
         self.timings: dict[str, float] = {}  # wall seconds by step
         self.cpu_timings: dict[str, float] = {}  # CPU seconds (all threads of the process) by step
+        # the per-row table of the whole-file scan: slim and in memory, unless the accepted
+        # passages are wanted too (then it holds every value and lives in the scratch file)
+        self.ctab = "c" if self.opts.accepted_path is None else "scratch.c"
 
     # --- setup ---------------------------------------------------------------------
 
@@ -381,29 +386,32 @@ class Detector:
 
     def _stage1(self, ctx: SqlContext) -> None:
         con = self.con
-        self._x("DROP TABLE IF EXISTS scratch.c")
+        self._x(f"DROP TABLE IF EXISTS {self.ctab}")
         self._x("DROP TABLE IF EXISTS ofs_rejects")
         self._x("DROP TABLE IF EXISTS ofs_scans")
         present = [c for c in schema.COLUMN_NAMES if c in self.present]
         self.packed = present
-        # quarantined rows keep their raw fields as a JSON array, over-limit rows their
-        # typed values in a struct (NULL for every other row: stored as a validity mask)
+        # every row that is not plainly accepted keeps its raw fields as a JSON array, to be
+        # classified again exactly (NULL for the other rows: stored as a validity mask)
         raw = "CAST(to_json([" + ", ".join(self.typed_text.get(c, f"t_{c}") for c in present) + "]) AS VARCHAR)"
-        # with accepted_path, accepted rows of the scan keep their values too (one scan serves both)
+        # with accepted_path, accepted rows of the scan keep their typed values too (one scan
+        # serves both); that table is large and goes to the scratch database file
         extra = ACCEPTED_EXTRA if self.opts.accepted_path is not None else []
-        kept = f"class = {CLASS_VIOLATION}" if not extra else f"class IN ({CLASS_OK}, {CLASS_VIOLATION})"
-        values = "struct_pack(" + ", ".join(f"{c} := {c}" for c in [*CARRIED, *extra]) + ")"
+        values = ""
+        if extra:
+            values = (
+                f"(CASE WHEN class = {CLASS_OK} THEN struct_pack("
+                + ", ".join(f"{c} := {c}" for c in [*CARRIED, *extra])
+                + ") END) AS vals, "
+            )
         scan_ctx = dataclasses.replace(ctx, empty_is_null=not self.is_parquet, typed=self.typed)
         inner = classify_sql(self.relation, scan_ctx, naive_quotes=True, extra=extra)
-        # over-limit rows keep their values (they are final); the others their raw fields,
-        # to be classified again exactly
         sql = (
-            "CREATE TABLE scratch.c AS SELECT "
+            f"CREATE {'' if extra else 'TEMP '}TABLE {self.ctab} AS SELECT "
             "(CASE WHEN u_record_id IS NOT NULL THEN hash(u_record_id) END) AS k1, "
             "(CASE WHEN u_record_id IS NOT NULL THEN hash(u_record_id || '\x1f') END) AS k2, "
-            "hash(plate_n, coalesce(color, '')) AS vh, ts_us, class, "
-            f"(CASE WHEN {kept} THEN {values} END) AS vals, "
-            f"(CASE WHEN class <> {CLASS_OK} AND class <> {CLASS_VIOLATION} THEN {raw} END) AS raw "
+            f"hash(plate_n, coalesce(color, '')) AS vh, ts_us, class, {values}"
+            f"(CASE WHEN class <> {CLASS_OK} THEN {raw} END) AS raw "
             f"FROM ({inner})"
         )
         with _Poller(con, self.progress, 0.0, 0.75):
@@ -446,7 +454,7 @@ class Detector:
                 pending = [
                     r[0]
                     for r in self._x(
-                        f"SELECT DISTINCT (ts_us + {OFFSET_US}) // {US_PER_DAY} FROM scratch.c "
+                        f"SELECT DISTINCT (ts_us + {OFFSET_US}) // {US_PER_DAY} FROM {self.ctab} "
                         f"WHERE class = {CLASS_PENDING}"
                     ).fetchall()
                 ]
@@ -504,7 +512,7 @@ class Detector:
         self._x(
             "CREATE TEMP TABLE dupc AS SELECT rid, k1, k2 FROM ("
             "SELECT rowid AS rid, k1, k2, lag(k1) OVER w AS p, lead(k1) OVER w AS n "
-            "FROM scratch.c WHERE k1 IS NOT NULL WINDOW w AS (ORDER BY k1)) WHERE k1 = p OR k1 = n",
+            f"FROM {self.ctab} WHERE k1 IS NOT NULL WINDOW w AS (ORDER BY k1)) WHERE k1 = p OR k1 = n",
             label="duplicates",
         )
         self._x(
@@ -519,32 +527,30 @@ class Detector:
         # them is exact; the others get the full treatment (quotes, reasons, fields).
         # the selected rows are first copied into dense tables: a projection over the sparse
         # output of a filter pays its per-chunk cost thousands of times
-        cols = ", ".join(f"json_extract_string(raw, '$[{i}]') AS {q(c)}" for i, c in enumerate(self.packed))
+        # the JSON array is parsed once per row (a path per field would parse it per field)
+        cols = ", ".join(f"f[{i + 1}] AS {q(c)}" for i, c in enumerate(self.packed))
         self._x(
-            f"CREATE TEMP TABLE recheck AS SELECT rowid AS rid, class AS class1, vh, {cols} FROM scratch.c "
-            f"WHERE raw IS NOT NULL AND class <> {CLASS_VIOLATION}",
-            label="classify rows that matter",
-        )
-        self._x(
-            "CREATE TEMP TABLE carried AS SELECT rowid AS rid, class AS class1, vh, vals FROM scratch.c "
-            f"WHERE class = {CLASS_VIOLATION}",
-            label="classify rows that matter",
+            f"CREATE TEMP TABLE recheck AS SELECT rid, class1, vh, {cols} FROM ("
+            f"SELECT rowid AS rid, class AS class1, vh, CAST(CAST(raw AS JSON) AS VARCHAR[]) AS f FROM {self.ctab} "
+            "WHERE raw IS NOT NULL)",
+            label="classify: unpack raw fields",
         )
         extra = ACCEPTED_EXTRA if self.opts.accepted_path is not None else []
-        full = classify_sql("recheck", ctx, keep=["rid", "class1", "vh"], extra=extra)
-        carried = ", ".join(
-            f"vals.{c} AS {c}"
-            if c in CARRIED or c in extra
-            else f"{CLASS_VIOLATION}::UTINYINT AS class"
-            if c == "class"
-            else f"NULL::VARCHAR AS {c}"
-            for c in [*OUTPUT, *extra, *(f"t_{x}" for x in schema.COLUMN_NAMES)]
+        # rows over a limit in the scan had no quote and no bad value: the scan's reading of
+        # them is exact and they need no quote handling; the others get the full treatment
+        naive = classify_sql(
+            f"(SELECT * FROM recheck WHERE class1 = {CLASS_VIOLATION})",
+            ctx,
+            keep=["rid", "class1", "vh"],
+            naive_quotes=True,
+            extra=extra,
         )
-        viol = f"SELECT rid, class1, vh, {carried} FROM carried"
+        full = classify_sql(
+            f"(SELECT * FROM recheck WHERE class1 <> {CLASS_VIOLATION})", ctx, keep=["rid", "class1", "vh"], extra=extra
+        )
         self._x(
             "CREATE TEMP TABLE det AS SELECT *, rid IN (SELECT rid FROM dups) AS is_dup, "
-            "hash(plate_n, coalesce(color, '')) AS vkey "
-            f"FROM ({viol} UNION ALL BY NAME {full})",
+            f"hash(plate_n, coalesce(color, '')) AS vkey FROM ({naive} UNION ALL BY NAME {full})",
             label="classify rows that matter",
         )
         bad = self._x(
@@ -554,7 +560,6 @@ class Detector:
             raise DetectError(f"内部错误：两次判定结果不一致（{bad} 行）")
         # free the memory of what is no longer needed
         self._x("DROP TABLE recheck")
-        self._x("DROP TABLE carried")
         self._row_numbers()
         if self.progress:
             self.progress.fraction(0.86)
@@ -586,7 +591,7 @@ class Detector:
             self.reject_rows.sort()
             # every physical line is a record, a rejected line or a blank line: checked
             scan = self._line_scan()
-            records = self._x("SELECT count(*) FROM scratch.c").fetchone()[0] + len(self.reject_rows)
+            records = self._x(f"SELECT count(*) FROM {self.ctab}").fetchone()[0] + len(self.reject_rows)
             if scan.data_lines() != records:
                 self.layout.blank_lines = source.blank_lines(self.layout.path)
                 blanks = len([b for b in self.layout.blank_lines if b >= 2])
@@ -622,7 +627,7 @@ class Detector:
         self._x("CREATE TEMP TABLE vv AS SELECT DISTINCT vkey FROM viol", label="merge")
         self._x(
             "CREATE TEMP TABLE brk AS "
-            "SELECT rowid AS rid, vh AS vkey, ts_us FROM scratch.c "
+            f"SELECT rowid AS rid, vh AS vkey, ts_us FROM {self.ctab} "
             f"WHERE class = {CLASS_OK} AND vh IN (SELECT vkey FROM vv) AND rowid NOT IN (SELECT rid FROM dups) "
             f"UNION ALL SELECT rid, vkey, ts_us FROM det WHERE class = {CLASS_OK} AND NOT is_dup "
             "AND vkey IN (SELECT vkey FROM vv)",
@@ -725,7 +730,7 @@ class Detector:
 
     def _summary(self) -> Summary:
         s = Summary()
-        n_good = self._x("SELECT count(*) FROM scratch.c").fetchone()[0]
+        n_good = self._x(f"SELECT count(*) FROM {self.ctab}").fetchone()[0]
         n_dups = self._x("SELECT count(*) FROM dups").fetchone()[0]
         by_reason: dict[str, int] = {}
         q_good = 0
