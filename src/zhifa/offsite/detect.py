@@ -506,28 +506,10 @@ class Detector:
         ctx = self.ctx
         if self.progress:
             self.progress.fraction(0.78)
-        # duplicates: the first row with a record id is the record, later ones are duplicates
-        # rows whose first hash equals a neighbour's in hash order (one sort, cheaper than a
-        # 10-million-group aggregate), then exact groups on both hashes among those few
-        self._x(
-            "CREATE TEMP TABLE dupc AS SELECT rid, k1, k2 FROM ("
-            "SELECT rowid AS rid, k1, k2, lag(k1) OVER w AS p, lead(k1) OVER w AS n "
-            f"FROM {self.ctab} WHERE k1 IS NOT NULL WINDOW w AS (ORDER BY k1)) WHERE k1 = p OR k1 = n",
-            label="duplicates",
-        )
-        self._x(
-            "CREATE TEMP TABLE dups AS SELECT rid, first_rid FROM "
-            "(SELECT rid, min(rid) OVER (PARTITION BY k1, k2) AS first_rid FROM dupc) WHERE rid <> first_rid",
-            label="duplicates",
-        )
-        if self.progress:
-            self.progress.fraction(0.82)
         # The rows that matter, classified again from their raw fields with every value kept.
-        # Over-limit rows of the scan had no quote and no bad value, so the scan's reading of
-        # them is exact; the others get the full treatment (quotes, reasons, fields).
-        # the selected rows are first copied into dense tables: a projection over the sparse
-        # output of a filter pays its per-chunk cost thousands of times
-        # the JSON array is parsed once per row (a path per field would parse it per field)
+        # They are first copied into a dense table (a projection over the sparse output of a
+        # filter pays its per-chunk cost thousands of times); the JSON array is parsed once
+        # per row (a path per field would parse it per field).
         cols = ", ".join(f"f[{i + 1}] AS {q(c)}" for i, c in enumerate(self.packed))
         self._x(
             f"CREATE TEMP TABLE recheck AS SELECT rid, class1, vh, {cols} FROM ("
@@ -535,6 +517,32 @@ class Detector:
             "WHERE raw IS NOT NULL)",
             label="classify: unpack raw fields",
         )
+        if self.ctab == "c":
+            # columns no longer needed are dropped at once: that frees their memory (no copy)
+            # for the sorts that follow
+            self._x("ALTER TABLE c DROP COLUMN raw")
+        # duplicates: the first row with a record id is the record, later ones are duplicates;
+        # candidates are rows whose first hash equals a neighbour's in hash order (one sort of
+        # (hash, row) pairs, cheaper than a 10-million-group aggregate), then exact groups on
+        # both hashes among those few
+        self._x(
+            "CREATE TEMP TABLE dupc AS SELECT rid, k1 FROM ("
+            "SELECT rowid AS rid, k1, lag(k1) OVER w AS p, lead(k1) OVER w AS n "
+            f"FROM {self.ctab} WHERE k1 IS NOT NULL WINDOW w AS (ORDER BY k1)) WHERE k1 = p OR k1 = n",
+            label="duplicates",
+        )
+        self._x(
+            "CREATE TEMP TABLE dups AS SELECT rid, first_rid FROM "
+            "(SELECT rid, min(rid) OVER (PARTITION BY k1, k2) AS first_rid FROM "
+            f"(SELECT rowid AS rid, k1, k2 FROM {self.ctab} WHERE rowid IN (SELECT rid FROM dupc))) "
+            "WHERE rid <> first_rid",
+            label="duplicates",
+        )
+        if self.ctab == "c":
+            self._x("ALTER TABLE c DROP COLUMN k1")
+            self._x("ALTER TABLE c DROP COLUMN k2")
+        if self.progress:
+            self.progress.fraction(0.82)
         extra = ACCEPTED_EXTRA if self.opts.accepted_path is not None else []
         # rows over a limit in the scan had no quote and no bad value: the scan's reading of
         # them is exact and they need no quote handling; the others get the full treatment
