@@ -321,4 +321,8 @@ def calibration_add(*, actor, device: Device, data: dict[str, Any]) -> Calibrati
         agency=device.station.agency,
         after=_audit_snapshot(cal, CAL_FIELDS) | {"device": device.serial},
     )
+    # passages imported before the certificate was on record become evidence (services/evidence.py)
+    from zhifa.offsite.services.evidence import requalify_for_calibration
+
+    cal.requalified = requalify_for_calibration(actor=actor, calibration=cal)
     return cal

@@ -141,7 +141,16 @@ def calibration_add_view(request, device_pk):
         raise Http404("设备不存在或不在您的辖区内") from None
     try:
         cal = calibration_add(actor=request.user, device=device, data=request.POST.dict())
-        messages.success(request, f"已登记检定证书 {cal.certificate_no}")
+        done = cal.requalified
+        extra = ""
+        if done["passages"]:
+            extra = (
+                f"；有效期内 {done['passages']} 条通行记录恢复为可作证据，"
+                f"重新计算待处理事件 {len(done['events_recomputed'])} 起"
+            )
+            if done["events_reviewed"]:
+                extra += f"，已审核事件 {len(done['events_reviewed'])} 起未改动（见审计记录）"
+        messages.success(request, f"已登记检定证书 {cal.certificate_no}{extra}")
     except DomainError as exc:
         messages.error(request, exc.message)
     return redirect("offsite:station_detail", device.station_id)

@@ -1,0 +1,143 @@
+"""Passages that become evidence when a calibration certificate is recorded after their import.
+
+A passage is evidence only if its device had a certificate covering the passage's local date
+(河南省治理货物运输车辆超限超载条例 第10条). Certificates are often entered after the data arrives; the
+device was calibrated all along, so once its certificate is on record the passages it covers are
+evidence. ``requalify_for_calibration`` runs inside ``calibration_add``'s transaction:
+
+- passages of the device dated within the certificate, kept as ``no_calibration`` or
+  ``calibration_invalid``, become usable; other ``no_calibration`` passages of the device now
+  have a certificate that does not cover them and are marked ``calibration_invalid``;
+- the daily station counts lose those passages from ``unusable``;
+- every open event (待审核 / 车辆未登记 / 不能作为证据) with such a passage is recomputed as the import
+  does it: the worst usable passage, the catalog's outcome and fine for its date, the excess
+  dimensions; an event that had no usable passage goes to review (or to vehicle resolution);
+- events already reviewed (confirmed or rejected) are not changed: the review stands and the
+  audit row lists them, so that a supervisor can see which decisions were taken without them;
+- one audit row ``offsite.passages_requalified`` with the counts.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from datetime import date, datetime, time, timedelta
+from datetime import timezone as dt_timezone
+
+from zhifa.core.audit import audit_record
+from zhifa.offsite.models import Calibration, EventOutcome, EventStatus, OverloadEvent, Passage, StationDay
+from zhifa.offsite.services.ingest import OPEN_STATUSES, _fine, _over_dims
+
+LOCAL = dt_timezone(timedelta(hours=8))
+REQUALIFIABLE = ("no_calibration", "calibration_invalid")
+MAX_LISTED = 200  # event keys listed in the audit row
+
+
+def local_day(ts: datetime) -> date:
+    return ts.astimezone(LOCAL).date()
+
+
+def _bounds(cal: Calibration) -> tuple[datetime, datetime]:
+    start = datetime.combine(cal.valid_from, time(0), tzinfo=LOCAL)
+    end = datetime.combine(cal.valid_to + timedelta(days=1), time(0), tzinfo=LOCAL)
+    return start, end
+
+
+def requalify_for_calibration(*, actor, calibration: Calibration) -> dict[str, object]:
+    """Make the device's passages within ``calibration`` evidence; recompute their open events."""
+    device = calibration.device
+    start, end = _bounds(calibration)
+    base = Passage.objects.filter(device=device, evidence_usable=False)
+    covered = list(
+        base.filter(unusable_reason__in=REQUALIFIABLE, passed_at__gte=start, passed_at__lt=end).only(
+            "id", "station_id", "passed_at", "event_id"
+        )
+    )
+    # passages kept as "no certificate at all" that this certificate does not cover
+    relabelled = (
+        base.filter(unusable_reason="no_calibration")
+        .exclude(passed_at__gte=start, passed_at__lt=end)
+        .update(unusable_reason="calibration_invalid")
+    )
+    result: dict[str, object] = {
+        "device": device.serial,
+        "certificate_no": calibration.certificate_no,
+        "passages": len(covered),
+        "relabelled": relabelled,
+        "events_recomputed": [],
+        "events_reviewed": [],
+    }
+    if not covered:
+        return result
+    Passage.objects.filter(pk__in=[p.pk for p in covered]).update(evidence_usable=True, unusable_reason="")
+    per_day = Counter((p.station_id, local_day(p.passed_at)) for p in covered)
+    for (station_id, day), n in per_day.items():
+        sd = StationDay.objects.filter(station_id=station_id, day=day).first()
+        if sd is not None:
+            sd.unusable = max(0, sd.unusable - n)
+            sd.save(update_fields=["unusable"])
+    event_ids = sorted({p.event_id for p in covered if p.event_id})
+    books: dict[str, object] = {}
+    recomputed, reviewed = [], []
+    for event in OverloadEvent.objects.filter(pk__in=event_ids).select_related("station", "agency").order_by("pk"):
+        if event.status not in OPEN_STATUSES:
+            reviewed.append(event.event_key)
+            continue
+        _recompute(event, books)
+        recomputed.append(event.event_key)
+    result["events_recomputed"] = recomputed
+    result["events_reviewed"] = reviewed
+    audit_record(
+        actor=actor,
+        event_code="offsite.passages_requalified",
+        obj=calibration,
+        agency=device.station.agency,
+        after={
+            **result,
+            "events_recomputed": recomputed[:MAX_LISTED],
+            "events_reviewed": reviewed[:MAX_LISTED],
+            "events_recomputed_count": len(recomputed),
+            "events_reviewed_count": len(reviewed),
+            "valid_from": calibration.valid_from.isoformat(),
+            "valid_to": calibration.valid_to.isoformat(),
+        },
+    )
+    return result
+
+
+def _book(event: OverloadEvent, books: dict[str, object]):
+    from zhifa.offsite.limits import RuleBook, catalog_rules_for
+
+    region = event.station.region_code or event.agency.region_code
+    if region not in books:
+        books[region] = RuleBook(catalog_rules_for(), region)
+    return books[region]
+
+
+def _recompute(event: OverloadEvent, books: dict[str, object]) -> None:
+    """The event's values from its worst usable passage, as the import computes them."""
+    passages = list(event.passages.select_related("station").order_by("passed_at", "record_id"))
+    usable = [p for p in passages if p.evidence_usable]
+    if not usable:
+        return
+    worst = max(usable, key=lambda p: ((p.over_kg or 0), p.gross_kg, -p.passed_at.timestamp()))
+    day = local_day(worst.passed_at)
+    book = _book(event, books)
+    outcome, fine, catalog_version = _fine(book, day, worst.over_kg, worst.limit_kg)
+    dims = _over_dims(book, day, worst)
+    Passage.objects.filter(event=event, worst=True).exclude(pk=worst.pk).update(worst=False)
+    Passage.objects.filter(pk=worst.pk).update(worst=True)
+    event.station = worst.station
+    event.axles = worst.axles
+    event.gross_kg = worst.gross_kg
+    event.limit_kg = worst.limit_kg
+    event.over_kg = worst.over_kg if worst.over_kg and worst.over_kg > 0 else None
+    event.outcome = outcome or EventOutcome.NONE
+    event.fine_yuan = fine
+    event.rules_date = day
+    if catalog_version:
+        event.catalog_version = catalog_version[:40]
+    event.over_length_mm, event.over_width_mm, event.over_height_mm = dims
+    if event.status == EventStatus.UNUSABLE:
+        event.status = EventStatus.PENDING_REVIEW if event.vehicle_id else EventStatus.VEHICLE_UNKNOWN
+    event.version += 1
+    event.save()
