@@ -212,3 +212,98 @@ def test_amend_a_record_through_the_api_until_the_decision(client, team, clock):
         url, data=json.dumps({"version": version, "data": {"present": "别人"}}), content_type="application/json"
     )
     assert r.status_code == 400 and r.json()["code"] == "record.frozen"
+
+
+def _form_values(page: str, form_id: str) -> dict[str, str]:
+    """The values a browser would submit from the form inside ``<div id=form_id>`` (inputs, textareas,
+    selected options)."""
+    import html
+    import re
+
+    start = page.index(f'id="{form_id}"')
+    form = page[start : page.index("</form>", start)]
+    values: dict[str, str] = {}
+    for m in re.finditer(r'<input[^>]*name="([^"]+)"[^>]*value="([^"]*)"', form):
+        values[m.group(1)] = html.unescape(m.group(2))
+    for m in re.finditer(r'<textarea[^>]*name="([^"]+)"[^>]*>(.*?)</textarea>', form, re.S):
+        values[m.group(1)] = html.unescape(m.group(2))
+    for m in re.finditer(r'<select[^>]*name="([^"]+)"[^>]*>(.*?)</select>', form, re.S):
+        chosen = re.search(r'<option value="([^"]*)" selected>', m.group(2))
+        first = re.search(r'<option value="([^"]*)"', m.group(2))
+        values[m.group(1)] = html.unescape((chosen or first).group(1))
+    values.pop("csrfmiddlewaretoken", None)
+    return values
+
+
+def test_correct_a_record_on_the_case_page_until_the_decision(client, team, clock):
+    """The 更正 form is filled with the record as it is: sent back unchanged it changes nothing; a changed
+    field is saved and audited with what it said before; an emptied optional field is cleared; after the
+    decision the form is gone and a forged post is refused with the reason."""
+    from tests.cases.conftest import act
+    from zhifa.cases.services import case_assess
+    from zhifa.core.models import AuditEvent
+
+    case = to_investigating(team, clock)
+    site_record_add(actor=team.officer.user, case=case, **site(team))
+    inquiry_record_add(actor=team.officer.user, case=case, **inquiry(team))
+    login(client, team.officer)
+    page = client.get(f"/cases/{case.pk}/").content.decode()
+    assert 'data-testid="amend-site-1"' in page and 'data-testid="amend-inquiry-1"' in page
+    values = _form_values(page, "amend-site-1")
+    assert values["findings"].startswith("豫R12345号重型半挂牵引车") and values["officer2"] == str(team.officer2.pk)
+    assert values["started_at"] == "2026-03-01T15:10" and values["party_signed"] == "true"
+
+    # sent back as it is: nothing changes, no audit row, the version stays
+    version = Case.objects.get(pk=case.pk).version
+    r = client.post(f"/cases/{case.pk}/records/site/1/", values, follow=True)
+    assert "现场笔录1没有改动" in r.content.decode()
+    assert Case.objects.get(pk=case.pk).version == version
+    assert not AuditEvent.objects.filter(event_code="case.site_record_amended").exists()
+
+    # a real correction; the emptied measures are cleared
+    r = client.post(
+        f"/cases/{case.pk}/records/site/1/",
+        values | {"present": "驾驶员王师傅、押运员李某", "measures": ""},
+        follow=True,
+    )
+    assert "已更正现场笔录1：在场人员、采取的措施" in r.content.decode()
+    row = SiteRecord.objects.get(case=case, seq=1)
+    assert row.present == "驾驶员王师傅、押运员李某" and row.measures == ""
+    event = AuditEvent.objects.get(event_code="case.site_record_amended")
+    assert event.before == {"present": "驾驶员王师傅", "measures": "责令当事人卸载超限部分货物"}
+
+    # the inquiry's question-and-answer text goes back and forth unchanged
+    iv = _form_values(client.get(f"/cases/{case.pk}/").content.decode(), "amend-inquiry-1")
+    assert iv["qa"].startswith("问：我们是南召县") and "\n答：钢材，从安阳装的货。" in iv["qa"]
+    iv["qa"] += "\n问：货物从哪里装的？\n答：安阳。"
+    r = client.post(f"/cases/{case.pk}/records/inquiry/1/", iv, follow=True)
+    assert "已更正询问笔录1：问答" in r.content.decode()
+    assert InquiryRecord.objects.get(case=case).qa[-1] == {"q": "货物从哪里装的？", "a": "安阳。"}
+
+    # a stale page: the version check refuses it
+    r = client.post(f"/cases/{case.pk}/records/site/1/", values | {"present": "别人"}, follow=True)
+    assert "现场笔录1未更正" in r.content.decode()
+    assert SiteRecord.objects.get(case=case, seq=1).present == "驾驶员王师傅、押运员李某"
+
+    # another officer of the unit (not on the case team) has no form and cannot post one
+    login(client, team.reviewer)
+    assert 'data-testid="amend-site-1"' not in client.get(f"/cases/{case.pk}/").content.decode()
+    current = Case.objects.get(pk=case.pk).version
+    r = client.post(f"/cases/{case.pk}/records/site/1/", values | {"version": current, "present": "别人"})
+    assert SiteRecord.objects.get(case=case, seq=1).present == "驾驶员王师傅、押运员李某"
+
+    # after the decision the records are frozen: no form; a post is refused with the reason
+    clock("2026-03-04")
+    case_assess(actor=team.officer.user, case=case)
+    act(case, "submit_for_review", team.officer)
+    act(case, "notify", team.officer)
+    clock("2026-03-05")
+    act(case, "waive_rights", team.officer, waiver_reference="放弃声明")
+    act(case, "decide", team.head, outcome="penalty")
+    login(client, team.officer)
+    page = client.get(f"/cases/{case.pk}/").content.decode()
+    assert 'data-testid="amend-site-1"' not in page
+    version = Case.objects.get(pk=case.pk).version
+    r = client.post(f"/cases/{case.pk}/records/site/1/", values | {"version": version, "present": "别人"}, follow=True)
+    assert "现场笔录1未更正：决定已作出，该记录已随案封存，不能修改" in r.content.decode()
+    assert client.post(f"/cases/{case.pk}/records/site/9/", values).status_code == 404

@@ -12,6 +12,7 @@ urlpatterns = [
     path("<int:pk>/act/<str:action>/", views.case_action_view, name="act"),
     path("<int:pk>/assess/", views.case_assess_view, name="assess"),
     path("<int:pk>/records/<str:kind>/", views.case_record_view, name="record"),
+    path("<int:pk>/records/<str:kind>/<int:seq>/", views.case_record_amend_view, name="record_amend"),
     path("<int:pk>/evidence/", views.evidence_upload_view, name="evidence_upload"),
     path("<int:pk>/evidence/<int:evidence_id>/file/", views.evidence_file_view, name="evidence_file"),
     path("<int:pk>/evidence/<int:evidence_id>/thumb/", views.evidence_thumb_view, name="evidence_thumb"),

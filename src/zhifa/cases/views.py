@@ -65,6 +65,7 @@ from zhifa.cases.services.records import (
     RECORD_STATES,
     correction_order_add,
     inquiry_record_add,
+    record_amend,
     site_record_add,
 )
 from zhifa.cases.workflow import SPECS
@@ -306,6 +307,20 @@ def case_detail_view(request, pk):
     inquiries = list(case.inquiries.all())
     for r in inquiries:  # personal data masked outside the case team
         r.shown_name = r.interviewee_name if on_team else mask_name(r.interviewee_name)
+    site_records = list(case.site_records.all())
+    corrections = list(case.correction_orders.all())
+    can_record = pre_decision and assigned and state in RECORD_STATES
+    can_correct = assigned and state in CORRECTION_STATES[case.procedure]
+    # records can be corrected until the decision freezes them (services.records.record_amend)
+    for kind, rows, allowed in (
+        ("inquiry", inquiries, can_record),
+        ("site", site_records, can_record),
+        ("correction", corrections, can_correct),
+    ):
+        for r in rows:
+            r.amend_values = (
+                _amend_values(kind, r) if allowed and r.frozen_at is None and case.decided_on is None else None
+            )
     return render(
         request,
         "cases/detail.html",
@@ -314,13 +329,13 @@ def case_detail_view(request, pk):
             "case": case,
             "inquiries": inquiries,
             "on_team": on_team,
-            "site_records": list(case.site_records.all()),
-            "corrections": list(case.correction_orders.all()),
+            "site_records": site_records,
+            "corrections": corrections,
             "hearing": getattr(case, "hearing", None),
             "record_fields": RECORD_FIELDS,
             "record_titles": RECORD_TITLES,
-            "can_record": pre_decision and assigned and state in RECORD_STATES,
-            "can_correct": assigned and state in CORRECTION_STATES[case.procedure],
+            "can_record": can_record,
+            "can_correct": can_correct,
             "case_officers": [link.officer for link in case.case_officers.all()],
             "record_defaults": _record_defaults(case, today),
             "badge": STATE_BADGE[case.state],
@@ -417,6 +432,64 @@ def _record_defaults(case, today) -> dict[str, dict[str, str]]:
 
 
 RECORD_SERVICES = {"inquiry": inquiry_record_add, "site": site_record_add, "correction": correction_order_add}
+RECORD_RELATIONS = {"inquiry": "inquiries", "site": "site_records", "correction": "correction_orders"}
+
+
+def _amend_values(kind: str, record) -> dict[str, str]:
+    """The record's current values as the record form writes them (for the correction form)."""
+    out: dict[str, str] = {}
+    for f in RECORD_FIELDS[kind]:
+        value = getattr(record, f"{f.name}_id" if f.kind == "case_officer" else f.name, None)
+        if value is None:
+            text = ""
+        elif f.kind == "datetime":
+            text = timezone.localtime(value).strftime("%Y-%m-%dT%H:%M")
+        elif f.kind == "date":
+            text = value.isoformat()
+        elif isinstance(value, bool):
+            text = "true" if value else "false"
+        elif f.name == "qa":
+            text = "\n".join(f"问：{p.get('q', '')}\n答：{p.get('a', '')}" for p in value)
+        else:
+            text = str(value)
+        out[f.name] = text
+    return out
+
+
+@login_required
+@require_POST
+def case_record_amend_view(request, pk, kind, seq):
+    """Correct a 询问笔录, 现场笔录 or 责令改正 before the decision (the audit keeps what it said)."""
+    if kind not in RECORD_SERVICES:
+        raise Http404
+    case = _case_or_404(request, pk)
+    row = getattr(case, RECORD_RELATIONS[kind]).filter(seq=seq).first()
+    if row is None:
+        raise Http404
+    back = reverse("cases:detail", args=[pk])
+    title = f"{RECORD_TITLES[kind]}{seq}"
+    # every field of the form is sent: an emptied optional field is cleared, not kept
+    data = {f.name: request.POST[f.name] for f in RECORD_FIELDS[kind] if f.name in request.POST}
+    try:
+        version = int(request.POST.get("version", ""))
+        before = row.__class__.objects.get(pk=row.pk)
+        after = record_amend(actor=request.user, kind=kind, record=row, data=data, version=version)
+    except ValueError:
+        messages.error(request, "请求缺少版本号，请刷新页面后重试")
+        return redirect(back)
+    except DomainError as e:
+        messages.error(request, f"{title}未更正：{e.message}")
+        return redirect(f"{back}#records")
+    changed = [f.label for f in RECORD_FIELDS[kind] if getattr(before, _attr(f)) != getattr(after, _attr(f))]
+    if changed:
+        messages.success(request, f"已更正{title}：{'、'.join(changed)}（原内容记入审计记录）")
+    else:
+        messages.info(request, f"{title}没有改动")
+    return redirect(f"{back}#records")
+
+
+def _attr(field) -> str:
+    return f"{field.name}_id" if field.kind == "case_officer" else field.name
 
 
 @login_required
