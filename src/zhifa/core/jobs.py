@@ -15,7 +15,7 @@ from collections.abc import Callable
 from typing import Any
 
 from django.conf import settings
-from django.db import close_old_connections, transaction
+from django.db import close_old_connections, connections, transaction
 from django.utils import timezone
 
 from zhifa.core.choices import JobStatus
@@ -65,7 +65,9 @@ def _thread_target(job_id) -> None:
     try:
         run_job(job_id)
     finally:
-        close_old_connections()
+        # the thread ends here: close its connections now (with CONN_MAX_AGE they would stay open
+        # until the thread's storage is collected, holding a PostgreSQL session each)
+        connections.close_all()
 
 
 def job_start(*, kind: str, title: str, actor, params: dict[str, Any], agency=None, total: int = 0) -> Job:
