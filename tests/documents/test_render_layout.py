@@ -54,3 +54,45 @@ def test_forms_fit_one_page():
     for code in ("case_filing", "site_record", "evidence_register", "service_receipt", "closing_report"):
         doc = render_document(gallery_context(code), "pdf")
         assert len(pypdf.PdfReader(io.BytesIO(doc.content)).pages) == 1, code
+
+
+def _lines(html: str) -> list[str]:
+    """The text of every laid-out line of the first page (WeasyPrint's line boxes)."""
+    from weasyprint import HTML
+
+    from zhifa.documents.render.pdf import TEMPLATES, _font_config, _stylesheet
+
+    page = HTML(string=html, base_url=str(TEMPLATES)).render(stylesheets=[_stylesheet()], font_config=_font_config())
+    out: list[str] = []
+
+    def walk(box):
+        if type(box).__name__ == "LineBox":
+            texts: list[str] = []
+
+            def text(b):
+                if hasattr(b, "text"):
+                    texts.append(b.text)
+                for c in getattr(b, "children", []) or []:
+                    text(c)
+
+            text(box)
+            out.append("".join(texts))
+            return
+        for c in getattr(box, "children", []) or []:
+            walk(c)
+
+    walk(page.pages[0]._page_box)
+    return out
+
+
+def test_a_document_number_is_not_broken_inside_a_cell():
+    """The 送达回证 listed 行政处罚决定书 南召交执罚决〔2026〕 / 0002号 over two lines: a number is kept whole."""
+    from zhifa.documents.render import build_model
+    from zhifa.documents.render.pdf import keep_numbers, model_html
+
+    assert str(keep_numbers("行政处罚决定书 南召交执罚决〔2026〕0002号、<b>")) == (
+        '行政处罚决定书 <span class="nobr">南召交执罚决〔2026〕0002号</span>、&lt;b&gt;'
+    )
+    lines = _lines(model_html(build_model(gallery_context("service_receipt")), inline_css=False))
+    assert any("南召交执罚决〔2026〕0002号" in line for line in lines), lines
+    assert not any(line.rstrip().endswith("〔2026〕") for line in lines), lines

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import atexit
 import logging
+import re
 import shutil
 import threading
 from collections import OrderedDict
@@ -12,6 +13,7 @@ from functools import lru_cache
 from pathlib import Path
 
 import jinja2
+from markupsafe import Markup, escape
 
 from .fonts import LETTER_SPACING_PT, LINE_PT, PAGE, ROLES, cached_faces
 from .model import DocumentModel, label_lines
@@ -23,6 +25,21 @@ TEMPLATES = Path(__file__).resolve().parent.parent / "templates_docs" / "html"
 logging.getLogger("weasyprint.progress").setLevel(logging.WARNING)
 
 
+# a document or case number (南召交执罚决〔2026〕0002号): never broken inside (the cells break anywhere)
+_NUMBER = re.compile(r"[^\s、，,；;（）()]*〔\d{4}〕\d+号")
+
+
+def keep_numbers(text: str) -> Markup:
+    """Cell text with every document number wrapped in a no-break span (the rest escaped)."""
+    out, last = [], 0
+    for m in _NUMBER.finditer(text):
+        out.append(escape(text[last : m.start()]))
+        out.append(Markup('<span class="nobr">') + escape(m.group(0)) + Markup("</span>"))
+        last = m.end()
+    out.append(escape(text[last:]))
+    return Markup("").join(out)
+
+
 @lru_cache(maxsize=1)
 def _env() -> jinja2.Environment:
     env = jinja2.Environment(
@@ -31,6 +48,7 @@ def _env() -> jinja2.Environment:
         trim_blocks=True,
         lstrip_blocks=True,
     )
+    env.filters["keep_numbers"] = keep_numbers
     env.globals.update(
         label_lines=label_lines,
         block_w=PAGE["block_w_mm"],
