@@ -36,6 +36,7 @@ def _data(world):
         (3, {"station_id": S2, "lane": "1", "plate": "豫R77777"}),  # under the limit
         (4, {"station_id": S2, "lane": "1", "plate": plate, "gross_kg": "54000"}),  # 5 t over: the worst
         (5, {"station_id": S1, "plate": plate, "gross_kg": "50000"}),  # 1 t over at S1, evidence from the start
+        (6, {"station_id": S2, "lane": "2", "plate": "豫R66666"}),  # lane 2 has no device: stays unusable
     )
 
 
@@ -59,7 +60,7 @@ def _snapshot(e: OverloadEvent) -> tuple:
 def test_late_certificate_makes_passages_evidence_like_an_import_with_it(world, sites, tmp_path):
     _s1, s2, _d1, d2 = sites
     import_file(csv_file(tmp_path, _data(world)), agency=world.nanzhao, actor=world.nz_admin.user)
-    assert Passage.objects.filter(evidence_usable=False).count() == 4
+    assert Passage.objects.filter(evidence_usable=False).count() == 5
     before = {e.plate: e for e in OverloadEvent.objects.all()}
     known = before[world.nz_vehicle.plate]
     # three passages, one event; only the S1 passage (1 t over) is evidence before the certificate
@@ -67,13 +68,14 @@ def test_late_certificate_makes_passages_evidence_like_an_import_with_it(world, 
     assert known.over_kg == 1000 and known.station.code == S1
     assert before["豫R88888"].status == EventStatus.UNUSABLE and before["豫R88888"].fine_yuan == 0
     assert before["豫R88888"].outcome == "none"
-    assert StationDay.objects.get(station=s2, day=date(2024, 5, 1)).unusable == 4
+    assert StationDay.objects.get(station=s2, day=date(2024, 5, 1)).unusable == 5
 
     cal = calibration_add(actor=world.nz_admin.user, device=d2, data=CERT_2024)
 
     assert cal.requalified["passages"] == 4
     assert Passage.objects.filter(evidence_usable=True, unusable_reason="").count() == 5
-    assert StationDay.objects.get(station=s2, day=date(2024, 5, 1)).unusable == 0
+    assert StationDay.objects.get(station=s2, day=date(2024, 5, 1)).unusable == 1  # the no_device passage
+    assert Passage.objects.get(record_id="R000006").unusable_reason == "no_device"
     after = {e.plate: e for e in OverloadEvent.objects.all()}
     known = after[world.nz_vehicle.plate]
     assert known.status == EventStatus.PENDING_REVIEW and known.over_kg == 5000 and known.fine_yuan > 0
@@ -102,12 +104,14 @@ def test_certificate_not_covering_the_passages_changes_nothing_but_the_reason(wo
     _s1, _s2, _d1, d2 = sites
     Calibration.objects.filter(device=d2).delete()  # the device has no certificate at all
     import_file(csv_file(tmp_path, _data(world)), agency=world.nanzhao)
-    assert set(Passage.objects.filter(station__code=S2).values_list("unusable_reason", flat=True)) == {"no_calibration"}
+    assert set(Passage.objects.filter(station__code=S2, lane="1").values_list("unusable_reason", flat=True)) == {
+        "no_calibration"
+    }
     cal = calibration_add(
         actor=world.nz_admin.user, device=d2, data=CERT_2024 | {"valid_from": "2025-01-01", "valid_to": "2025-12-31"}
     )
     assert cal.requalified["passages"] == 0 and cal.requalified["relabelled"] == 4
-    assert set(Passage.objects.filter(station__code=S2).values_list("unusable_reason", flat=True)) == {
+    assert set(Passage.objects.filter(station__code=S2, lane="1").values_list("unusable_reason", flat=True)) == {
         "calibration_invalid"
     }
     assert OverloadEvent.objects.get(plate="豫R88888").status == EventStatus.UNUSABLE

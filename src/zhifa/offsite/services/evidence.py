@@ -19,9 +19,12 @@ evidence. ``requalify_for_calibration`` runs inside ``calibration_add``'s transa
 
 from __future__ import annotations
 
-from collections import Counter
+from collections import defaultdict
 from datetime import date, datetime, time, timedelta
 from datetime import timezone as dt_timezone
+
+from django.db.models import Case, Count, F, When
+from django.db.models.functions import TruncDate
 
 from zhifa.core.audit import audit_record
 from zhifa.offsite.models import Calibration, EventOutcome, EventStatus, OverloadEvent, Passage, StationDay
@@ -42,48 +45,51 @@ def _bounds(cal: Calibration) -> tuple[datetime, datetime]:
     return start, end
 
 
+def _chunks(values: list, n: int = 1000):
+    for i in range(0, len(values), n):
+        yield values[i : i + n]
+
+
 def requalify_for_calibration(*, actor, calibration: Calibration) -> dict[str, object]:
-    """Make the device's passages within ``calibration`` evidence; recompute their open events."""
+    """Make the device's passages within ``calibration`` evidence; recompute their open events.
+
+    Set-based: the counts come from aggregates, the passages change in one UPDATE, the events are
+    recomputed from one read of their passages and written with ``bulk_update`` (a late certificate
+    can cover a month of a busy station: hundreds of thousands of passages, thousands of events)."""
     device = calibration.device
     start, end = _bounds(calibration)
     base = Passage.objects.filter(device=device, evidence_usable=False)
-    covered = list(
-        base.filter(unusable_reason__in=REQUALIFIABLE, passed_at__gte=start, passed_at__lt=end).only(
-            "id", "station_id", "passed_at", "event_id"
-        )
+    covered = base.filter(unusable_reason__in=REQUALIFIABLE, passed_at__gte=start, passed_at__lt=end)
+    per_day = list(
+        covered.annotate(day=TruncDate("passed_at", tzinfo=LOCAL))
+        .values_list("station_id", "day")
+        .annotate(n=Count("id"))
+        .order_by()
     )
+    event_ids = sorted(set(covered.exclude(event=None).values_list("event_id", flat=True).order_by()))
+    n_covered = covered.update(evidence_usable=True, unusable_reason="")
     # passages kept as "no certificate at all" that this certificate does not cover
-    relabelled = (
-        base.filter(unusable_reason="no_calibration")
-        .exclude(passed_at__gte=start, passed_at__lt=end)
-        .update(unusable_reason="calibration_invalid")
-    )
+    relabelled = base.filter(unusable_reason="no_calibration").update(unusable_reason="calibration_invalid")
     result: dict[str, object] = {
         "device": device.serial,
         "certificate_no": calibration.certificate_no,
-        "passages": len(covered),
+        "passages": n_covered,
         "relabelled": relabelled,
         "events_recomputed": [],
         "events_reviewed": [],
     }
-    if not covered:
+    if not n_covered:
         return result
-    Passage.objects.filter(pk__in=[p.pk for p in covered]).update(evidence_usable=True, unusable_reason="")
-    per_day = Counter((p.station_id, local_day(p.passed_at)) for p in covered)
-    for (station_id, day), n in per_day.items():
-        sd = StationDay.objects.filter(station_id=station_id, day=day).first()
-        if sd is not None:
-            sd.unusable = max(0, sd.unusable - n)
-            sd.save(update_fields=["unusable"])
-    event_ids = sorted({p.event_id for p in covered if p.event_id})
-    books: dict[str, object] = {}
-    recomputed, reviewed = [], []
-    for event in OverloadEvent.objects.filter(pk__in=event_ids).select_related("station", "agency").order_by("pk"):
-        if event.status not in OPEN_STATUSES:
-            reviewed.append(event.event_key)
-            continue
-        _recompute(event, books)
-        recomputed.append(event.event_key)
+    for station_id, day, n in per_day:
+        StationDay.objects.filter(station_id=station_id, day=day).update(
+            unusable=Case(When(unusable__gt=n, then=F("unusable") - n), default=0)
+        )
+    events: list[OverloadEvent] = []
+    for ids in _chunks(event_ids):
+        events += OverloadEvent.objects.filter(pk__in=ids).select_related("station", "agency")
+    events.sort(key=lambda e: e.pk)
+    reviewed = [e.event_key for e in events if e.status not in OPEN_STATUSES]
+    recomputed = _recompute([e for e in events if e.status in OPEN_STATUSES])
     result["events_recomputed"] = recomputed
     result["events_reviewed"] = reviewed
     audit_record(
@@ -113,31 +119,63 @@ def _book(event: OverloadEvent, books: dict[str, object]):
     return books[region]
 
 
-def _recompute(event: OverloadEvent, books: dict[str, object]) -> None:
-    """The event's values from its worst usable passage, as the import computes them."""
-    passages = list(event.passages.select_related("station").order_by("passed_at", "record_id"))
-    usable = [p for p in passages if p.evidence_usable]
-    if not usable:
-        return
-    worst = max(usable, key=lambda p: ((p.over_kg or 0), p.gross_kg, -p.passed_at.timestamp()))
-    day = local_day(worst.passed_at)
-    book = _book(event, books)
-    outcome, fine, catalog_version = _fine(book, day, worst.over_kg, worst.limit_kg)
-    dims = _over_dims(book, day, worst)
-    Passage.objects.filter(event=event, worst=True).exclude(pk=worst.pk).update(worst=False)
-    Passage.objects.filter(pk=worst.pk).update(worst=True)
-    event.station = worst.station
-    event.axles = worst.axles
-    event.gross_kg = worst.gross_kg
-    event.limit_kg = worst.limit_kg
-    event.over_kg = worst.over_kg if worst.over_kg and worst.over_kg > 0 else None
-    event.outcome = outcome or EventOutcome.NONE
-    event.fine_yuan = fine
-    event.rules_date = day
-    if catalog_version:
-        event.catalog_version = catalog_version[:40]
-    event.over_length_mm, event.over_width_mm, event.over_height_mm = dims
-    if event.status == EventStatus.UNUSABLE:
-        event.status = EventStatus.PENDING_REVIEW if event.vehicle_id else EventStatus.VEHICLE_UNKNOWN
-    event.version += 1
-    event.save()
+EVENT_FIELDS = [
+    "station",
+    "axles",
+    "gross_kg",
+    "limit_kg",
+    "over_kg",
+    "outcome",
+    "fine_yuan",
+    "rules_date",
+    "catalog_version",
+    "over_length_mm",
+    "over_width_mm",
+    "over_height_mm",
+    "status",
+    "version",
+]
+
+
+def _recompute(events: list[OverloadEvent]) -> list[str]:
+    """Each event's values from its worst usable passage, as the import computes them; returns the keys."""
+    by_event: dict[int, list[Passage]] = defaultdict(list)
+    for ids in _chunks([e.pk for e in events]):
+        for p in Passage.objects.filter(event_id__in=ids).select_related("station").order_by("passed_at", "pk"):
+            by_event[p.event_id].append(p)
+    books: dict[str, object] = {}
+    changed: list[OverloadEvent] = []
+    worst_on: list[int] = []
+    worst_off: list[int] = []
+    for event in events:
+        usable = [p for p in by_event.get(event.pk, []) if p.evidence_usable]
+        if not usable:
+            continue
+        worst = max(usable, key=lambda p: ((p.over_kg or 0), p.gross_kg, -p.passed_at.timestamp()))
+        worst_off += [p.pk for p in by_event[event.pk] if p.worst and p.pk != worst.pk]
+        if not worst.worst:
+            worst_on.append(worst.pk)
+        day = local_day(worst.passed_at)
+        book = _book(event, books)
+        outcome, fine, catalog_version = _fine(book, day, worst.over_kg, worst.limit_kg)
+        event.station = worst.station
+        event.axles = worst.axles
+        event.gross_kg = worst.gross_kg
+        event.limit_kg = worst.limit_kg
+        event.over_kg = worst.over_kg if worst.over_kg and worst.over_kg > 0 else None
+        event.outcome = outcome or EventOutcome.NONE
+        event.fine_yuan = fine
+        event.rules_date = day
+        if catalog_version:
+            event.catalog_version = catalog_version[:40]
+        event.over_length_mm, event.over_width_mm, event.over_height_mm = _over_dims(book, day, worst)
+        if event.status == EventStatus.UNUSABLE:
+            event.status = EventStatus.PENDING_REVIEW if event.vehicle_id else EventStatus.VEHICLE_UNKNOWN
+        event.version += 1
+        changed.append(event)
+    for ids in _chunks(worst_off):
+        Passage.objects.filter(pk__in=ids).update(worst=False)
+    for ids in _chunks(worst_on):
+        Passage.objects.filter(pk__in=ids).update(worst=True)
+    OverloadEvent.objects.bulk_update(changed, EVENT_FIELDS, batch_size=500)
+    return [e.event_key for e in changed]
