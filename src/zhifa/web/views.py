@@ -29,7 +29,7 @@ HOME_COUNTS = (
 
 def home_count(user, kind: str) -> tuple[int, bool]:
     """(count, cached): the number of parties of ``kind`` in the user's jurisdiction."""
-    qs = party_list(kind=kind, user=user)
+    qs = party_list(kind=kind, user=user).order_by()  # a count needs no order (and a LIMIT would sort)
     n = qs[: HOME_COUNT_LIVE_UP_TO + 1].count()
     if n <= HOME_COUNT_LIVE_UP_TO:
         return n, False
