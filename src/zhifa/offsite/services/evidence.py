@@ -23,6 +23,7 @@ from collections import defaultdict
 from datetime import date, datetime, time, timedelta
 from datetime import timezone as dt_timezone
 
+from django.db import connection
 from django.db.models import Case, Count, F, When
 from django.db.models.functions import TruncDate
 
@@ -58,7 +59,8 @@ def requalify_for_calibration(*, actor, calibration: Calibration) -> dict[str, o
     can cover a month of a busy station: hundreds of thousands of passages, thousands of events)."""
     device = calibration.device
     start, end = _bounds(calibration)
-    base = Passage.objects.filter(device=device, evidence_usable=False)
+    # the station narrows the scan: (station, passed_at) is indexed, the device is not
+    base = Passage.objects.filter(station_id=device.station_id, device=device, evidence_usable=False)
     covered = base.filter(unusable_reason__in=REQUALIFIABLE, passed_at__gte=start, passed_at__lt=end)
     per_day = list(
         covered.annotate(day=TruncDate("passed_at", tzinfo=LOCAL))
@@ -177,5 +179,19 @@ def _recompute(events: list[OverloadEvent]) -> list[str]:
         Passage.objects.filter(pk__in=ids).update(worst=False)
     for ids in _chunks(worst_on):
         Passage.objects.filter(pk__in=ids).update(worst=True)
-    OverloadEvent.objects.bulk_update(changed, EVENT_FIELDS, batch_size=500)
+    _write_events(changed)
     return [e.event_key for e in changed]
+
+
+def _write_events(events: list[OverloadEvent]) -> None:
+    """One parameterised UPDATE per event, sent with ``executemany`` (pipelined on PostgreSQL):
+    ``bulk_update`` builds a CASE per field and row and took 3 s of Python for 1,500 events."""
+    if not events:
+        return
+    meta = OverloadEvent._meta
+    fields = [meta.get_field(name) for name in EVENT_FIELDS]
+    sets = ", ".join(f"{connection.ops.quote_name(f.column)} = %s" for f in fields)
+    sql = f"UPDATE {connection.ops.quote_name(meta.db_table)} SET {sets} WHERE id = %s"  # noqa: S608 - names from _meta
+    rows = [[f.get_db_prep_save(getattr(e, f.attname), connection) for f in fields] + [e.pk] for e in events]
+    with connection.cursor() as cursor:
+        cursor.executemany(sql, rows)
