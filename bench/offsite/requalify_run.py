@@ -14,14 +14,13 @@ import time
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "zhifa.config.settings")
 
-import django  # noqa: E402
+import django
 
 django.setup()
 
+from django.contrib.auth import get_user_model  # noqa: E402
 from django.db import transaction  # noqa: E402
 from django.db.models import Count  # noqa: E402
-
-from django.contrib.auth import get_user_model  # noqa: E402
 
 from zhifa.agencies.models import Officer, OfficerRole  # noqa: E402
 from zhifa.offsite.models import Device, Passage  # noqa: E402
@@ -72,8 +71,10 @@ def main() -> None:
         print(f"| {serial} | {before:,} | {n:,} | {ev:,} | {wall:.2f} |")
     total = sum(r[2] for r in rows)
     secs = sum(r[4] for r in rows)
-    print(f"\n{total:,} passages and {sum(r[3] for r in rows):,} events in {secs:.2f} s "
-          f"({total / secs:,.0f} passages/s); rolled back")
+    print(
+        f"\n{total:,} passages and {sum(r[3] for r in rows):,} events in {secs:.2f} s "
+        f"({total / secs:,.0f} passages/s); rolled back"
+    )
 
 
 if __name__ == "__main__":
