@@ -9,6 +9,7 @@ from datetime import date
 import pytest
 
 from tests.offsite.test_ingest_pipeline import OVER, S1, S2, csv_file, make_sites, rows
+from zhifa.core.errors import DomainError
 from zhifa.core.models import AuditEvent
 from zhifa.offsite.models import Calibration, EventStatus, OverloadEvent, Passage, StationDay
 from zhifa.offsite.services.ingest import import_file
@@ -152,3 +153,102 @@ def test_web_message_reports_the_requalified_passages(world, sites, tmp_path, cl
     resp = client.post(reverse("offsite:calibration_add", args=[d2.pk]), CERT_2024, follow=True)
     text = resp.content.decode()
     assert "已登记检定证书 C-2-2024" in text and "4 条通行记录恢复为可作证据" in text
+
+
+# --- revoking a certificate entered by mistake -------------------------------------------------------
+
+
+def _state() -> tuple:
+    events = {e.plate: _snapshot(e) for e in OverloadEvent.objects.all()}
+    passages = set(Passage.objects.values_list("record_id", "evidence_usable", "unusable_reason", "worst"))
+    days = set(StationDay.objects.values_list("station_id", "day", "unusable"))
+    return events, passages, days
+
+
+def test_revoking_the_certificate_restores_what_the_import_made(world, sites, tmp_path):
+    from zhifa.offsite.services.stations import calibration_revoke
+
+    _s1, _s2, _d1, d2 = sites
+    import_file(csv_file(tmp_path, _data(world)), agency=world.nanzhao)
+    imported = _state()
+    cal = calibration_add(actor=world.nz_admin.user, device=d2, data=CERT_2024)
+    assert _state() != imported
+    with pytest.raises(DomainError) as e:
+        calibration_revoke(actor=world.nz_admin.user, calibration=cal, reason="  ")
+    assert e.value.code == "offsite.field_required"
+    cal = calibration_revoke(actor=world.nz_admin.user, calibration=cal, reason="有效期录入错误")
+    assert cal.disqualified["passages"] == 4 and len(cal.disqualified["events_recomputed"]) == 2
+    assert _state() == imported  # the expired 2023 certificate is still there: calibration_invalid again
+    cal.refresh_from_db()
+    assert cal.revoked_at is not None and cal.revoked_reason == "有效期录入错误"
+    assert AuditEvent.objects.filter(event_code="offsite.calibration_revoked").get().reason == "有效期录入错误"
+    assert AuditEvent.objects.get(event_code="offsite.passages_disqualified").after["passages"] == 4
+    # revoked twice: refused; the same certificate number can be entered again, correctly
+    with pytest.raises(DomainError):
+        calibration_revoke(actor=world.nz_admin.user, calibration=cal, reason="再次撤销")
+    again = calibration_add(actor=world.nz_admin.user, device=d2, data=CERT_2024)
+    assert again.requalified["passages"] == 4
+
+
+def test_revoking_keeps_passages_another_certificate_covers_and_a_device_without_any(world, sites, tmp_path):
+    from zhifa.offsite.services.stations import calibration_revoke
+
+    _s1, _s2, _d1, d2 = sites
+    Calibration.objects.filter(device=d2).delete()
+    import_file(csv_file(tmp_path, _data(world)), agency=world.nanzhao)
+    a = calibration_add(actor=world.nz_admin.user, device=d2, data=CERT_2024 | {"certificate_no": "A"})
+    b = calibration_add(
+        actor=world.nz_admin.user, device=d2, data=CERT_2024 | {"certificate_no": "B", "valid_from": "2024-04-01"}
+    )
+    assert b.requalified["passages"] == 0  # A already made them evidence
+    assert calibration_revoke(actor=world.nz_admin.user, calibration=a, reason="重复登记").disqualified["passages"] == 0
+    assert Passage.objects.filter(station__code=S2, lane="1", evidence_usable=True).count() == 4
+    calibration_revoke(actor=world.nz_admin.user, calibration=b, reason="证书编号错误")
+    # no certificate left: the passages are "no certificate" again, the events unusable, no fine
+    assert set(Passage.objects.filter(station__code=S2, lane="1").values_list("unusable_reason", flat=True)) == {
+        "no_calibration"
+    }
+    e = OverloadEvent.objects.get(plate="豫R88888")
+    assert e.status == EventStatus.UNUSABLE and e.outcome == "none" and e.fine_yuan == 0
+
+
+def test_a_revoked_certificate_is_ignored_by_the_import_and_the_review(world, sites, tmp_path):
+    from zhifa.offsite.services.review import passages_with_calibration
+    from zhifa.offsite.services.stations import calibration_revoke
+
+    _s1, _s2, _d1, d2 = sites
+    cal = calibration_add(actor=world.nz_admin.user, device=d2, data=CERT_2024)
+    calibration_revoke(actor=world.nz_admin.user, calibration=cal, reason="录入错误")
+    import_file(csv_file(tmp_path, _data(world)), agency=world.nanzhao)
+    assert Passage.objects.get(record_id="R000002").unusable_reason == "calibration_invalid"
+    event = OverloadEvent.objects.get(plate=world.nz_vehicle.plate)
+    shown = {p.record_id: p.calibration for p in passages_with_calibration(event)}
+    assert shown["R000001"] is None and shown["R000005"] is not None
+
+
+def test_revoke_on_the_station_page(world, sites, tmp_path, client):
+    from django.urls import reverse
+
+    _s1, s2, _d1, d2 = sites
+    import_file(csv_file(tmp_path, _data(world)), agency=world.nanzhao)
+    cal = calibration_add(actor=world.nz_admin.user, device=d2, data=CERT_2024)
+    client.force_login(world.nz_officer.user)  # not an administrator
+    assert client.post(reverse("offsite:calibration_revoke", args=[cal.pk]), {"reason": "x"}).status_code == 403
+    client.force_login(world.nz_admin.user)
+    page = client.get(reverse("offsite:station_detail", args=[s2.pk])).content.decode()
+    assert "撤销登记" in page
+    r = client.post(reverse("offsite:calibration_revoke", args=[cal.pk]), {"reason": ""}, follow=True)
+    assert "未撤销：请填写撤销原因" in r.content.decode()
+    r = client.post(reverse("offsite:calibration_revoke", args=[cal.pk]), {"reason": "有效期录入错误"}, follow=True)
+    text = r.content.decode()
+    assert "已撤销检定证书 C-2-2024" in text and "4 条通行记录不再作为证据" in text
+    assert "已撤销</span>" in text and "<s>C-2-2024</s>" in text
+    # another unit's administrator: not found (404), nothing changes
+    from tests.factories import OfficerFactory
+
+    other = OfficerFactory(agency=world.linyi, user__username="lyadmin", roles=["admin"], licence_no="")
+    again = calibration_add(actor=world.nz_admin.user, device=d2, data=CERT_2024)
+    client.force_login(other.user)
+    assert client.post(reverse("offsite:calibration_revoke", args=[again.pk]), {"reason": "越权"}).status_code == 404
+    again.refresh_from_db()
+    assert again.revoked_at is None

@@ -239,7 +239,8 @@ def _stations(args: argparse.Namespace) -> int:
     today = timezone.localdate()
     for s in Station.objects.select_related("agency").prefetch_related("devices__calibrations").order_by("code"):
         devices = ", ".join(
-            f"{d.serial}:{calibration_state(list(d.calibrations.all()), today).label}" for d in s.devices.all()
+            f"{d.serial}:{calibration_state([c for c in d.calibrations.all() if c.revoked_at is None], today).label}"
+            for d in s.devices.all()
         )
         pub = s.published_on.isoformat() if s.published_on else "未公布"
         print(f"{s.code}\t{s.name}\t{s.agency.name}\t{s.region_code}\t公布 {pub}\t{devices or '无设备'}")

@@ -44,9 +44,8 @@ def _station_with_valid_device(agency, day: date):
     from zhifa.offsite.models import Calibration
 
     cal = (
-        Calibration.objects.filter(
-            device__station__agency=agency, device__active=True, valid_from__lte=day, valid_to__gte=day
-        )
+        Calibration.objects.active()
+        .filter(device__station__agency=agency, device__active=True, valid_from__lte=day, valid_to__gte=day)
         .select_related("device__station")
         .order_by("device__station__code", "device__serial")
         .first()

@@ -106,6 +106,12 @@ class Device(models.Model):
         return f"{self.serial}（{self.station.code}）"
 
 
+class CalibrationQuerySet(models.QuerySet):
+    def active(self):
+        """Certificates in force for the evidence check (not revoked)."""
+        return self.filter(revoked_at__isnull=True)
+
+
 class Calibration(models.Model):
     device = models.ForeignKey(Device, on_delete=models.PROTECT, related_name="calibrations", verbose_name="设备")
     certificate_no = models.CharField("检定证书编号", max_length=64)
@@ -114,13 +120,31 @@ class Calibration(models.Model):
     valid_to = models.DateField("有效期止")
     accuracy_class = models.CharField("准确度等级", max_length=20, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
+    # a certificate entered by mistake is revoked, never deleted: the passages it made evidence go
+    # back (services/evidence.py) and the record stays for the audit
+    revoked_at = models.DateTimeField("撤销时间", null=True, blank=True)
+    revoked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name="撤销人",
+    )
+    revoked_reason = models.CharField("撤销原因", max_length=300, blank=True)
+
+    objects = CalibrationQuerySet.as_manager()
 
     class Meta:
         verbose_name = "检定证书"
         verbose_name_plural = "检定证书"
         ordering = ["device", "-valid_to"]
         constraints = [
-            models.UniqueConstraint(fields=["device", "certificate_no"], name="offsite_calibration_cert_unique"),
+            models.UniqueConstraint(
+                fields=["device", "certificate_no"],
+                condition=models.Q(revoked_at__isnull=True),
+                name="offsite_calibration_cert_unique",
+            ),
             models.CheckConstraint(condition=models.Q(valid_to__gte=models.F("valid_from")), name="offsite_cal_range"),
         ]
 

@@ -71,7 +71,7 @@ def station_devices(*, user, station: Station) -> list[Device]:
     )
     today = timezone.localdate()
     for d in devices:
-        d.state = calibration_state(list(d.calibrations.all()), today)
+        d.state = calibration_state([c for c in d.calibrations.all() if c.revoked_at is None], today)
     return devices
 
 

@@ -15,6 +15,13 @@ evidence. ``requalify_for_calibration`` runs inside ``calibration_add``'s transa
 - events already reviewed (confirmed or rejected) are not changed: the review stands and the
   audit row lists them, so that a supervisor can see which decisions were taken without them;
 - one audit row ``offsite.passages_requalified`` with the counts.
+
+A certificate entered by mistake is revoked (``calibration_revoke``), never deleted, and
+``disqualify_for_revocation`` undoes what it made evidence: passages within it that no other certificate
+of the device covers become unusable again (``calibration_invalid``, or ``no_calibration`` when the device
+has no certificate left), the counts follow, open events are recomputed (an event left without a usable
+passage goes back to 不能作为证据, outcome none, no fine), reviewed events are listed, one audit row
+``offsite.passages_disqualified``.
 """
 
 from __future__ import annotations
@@ -55,7 +62,7 @@ def requalify_for_calibration(*, actor, calibration: Calibration) -> dict[str, o
     """Make the device's passages within ``calibration`` evidence; recompute their open events.
 
     Set-based: the counts come from aggregates, the passages change in one UPDATE, the events are
-    recomputed from one read of their passages and written with ``bulk_update`` (a late certificate
+    recomputed from one read of their passages and written in one batch (a late certificate
     can cover a month of a busy station: hundreds of thousands of passages, thousands of events)."""
     device = calibration.device
     start, end = _bounds(calibration)
@@ -86,6 +93,53 @@ def requalify_for_calibration(*, actor, calibration: Calibration) -> dict[str, o
         StationDay.objects.filter(station_id=station_id, day=day).update(
             unusable=Case(When(unusable__gt=n, then=F("unusable") - n), default=0)
         )
+    _events_and_audit(actor, calibration, event_ids, result, "offsite.passages_requalified")
+    return result
+
+
+def disqualify_for_revocation(*, actor, calibration: Calibration) -> dict[str, object]:
+    """Undo ``calibration`` (already marked revoked): its passages that no other certificate of the
+    device covers are no longer evidence; their open events are recomputed."""
+    device = calibration.device
+    start, end = _bounds(calibration)
+    others = list(Calibration.objects.active().filter(device=device).exclude(pk=calibration.pk))
+    usable = Passage.objects.filter(
+        station_id=device.station_id, device=device, evidence_usable=True, passed_at__gte=start, passed_at__lt=end
+    )
+    for other in others:
+        o_start, o_end = _bounds(other)
+        usable = usable.exclude(passed_at__gte=o_start, passed_at__lt=o_end)
+    per_day = list(
+        usable.annotate(day=TruncDate("passed_at", tzinfo=LOCAL))
+        .values_list("station_id", "day")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+    event_ids = sorted(set(usable.exclude(event=None).values_list("event_id", flat=True).order_by()))
+    reason = "calibration_invalid" if others else "no_calibration"
+    n = usable.update(evidence_usable=False, unusable_reason=reason)
+    relabelled = 0
+    if not others:  # the device has no certificate left: "invalid" becomes "none"
+        relabelled = Passage.objects.filter(
+            station_id=device.station_id, device=device, evidence_usable=False, unusable_reason="calibration_invalid"
+        ).update(unusable_reason="no_calibration")
+    result: dict[str, object] = {
+        "device": device.serial,
+        "certificate_no": calibration.certificate_no,
+        "passages": n,
+        "relabelled": relabelled,
+        "events_recomputed": [],
+        "events_reviewed": [],
+    }
+    if not n:
+        return result
+    for station_id, day, k in per_day:
+        StationDay.objects.filter(station_id=station_id, day=day).update(unusable=F("unusable") + k)
+    _events_and_audit(actor, calibration, event_ids, result, "offsite.passages_disqualified")
+    return result
+
+
+def _events_and_audit(actor, calibration: Calibration, event_ids: list[int], result: dict, code: str) -> None:
     events: list[OverloadEvent] = []
     for ids in _chunks(event_ids):
         events += OverloadEvent.objects.filter(pk__in=ids).select_related("station", "agency")
@@ -96,9 +150,9 @@ def requalify_for_calibration(*, actor, calibration: Calibration) -> dict[str, o
     result["events_reviewed"] = reviewed
     audit_record(
         actor=actor,
-        event_code="offsite.passages_requalified",
+        event_code=code,
         obj=calibration,
-        agency=device.station.agency,
+        agency=calibration.device.station.agency,
         after={
             **result,
             "events_recomputed": recomputed[:MAX_LISTED],
@@ -109,7 +163,6 @@ def requalify_for_calibration(*, actor, calibration: Calibration) -> dict[str, o
             "valid_to": calibration.valid_to.isoformat(),
         },
     )
-    return result
 
 
 def _book(event: OverloadEvent, books: dict[str, object]):
@@ -150,16 +203,18 @@ def _recompute(events: list[OverloadEvent]) -> list[str]:
     worst_on: list[int] = []
     worst_off: list[int] = []
     for event in events:
-        usable = [p for p in by_event.get(event.pk, []) if p.evidence_usable]
-        if not usable:
+        passages = by_event.get(event.pk, [])
+        if not passages:
             continue
-        worst = max(usable, key=lambda p: ((p.over_kg or 0), p.gross_kg, -p.passed_at.timestamp()))
-        worst_off += [p.pk for p in by_event[event.pk] if p.worst and p.pk != worst.pk]
+        usable = [p for p in passages if p.evidence_usable]
+        # as the import: the worst usable passage; without one, the worst passage, and no penalty
+        worst = max(usable or passages, key=lambda p: ((p.over_kg or 0), p.gross_kg, -p.passed_at.timestamp()))
+        worst_off += [p.pk for p in passages if p.worst and p.pk != worst.pk]
         if not worst.worst:
             worst_on.append(worst.pk)
         day = local_day(worst.passed_at)
         book = _book(event, books)
-        outcome, fine, catalog_version = _fine(book, day, worst.over_kg, worst.limit_kg)
+        outcome, fine, catalog_version = _fine(book, day, worst.over_kg, worst.limit_kg) if usable else ("", 0, "")
         event.station = worst.station
         event.axles = worst.axles
         event.gross_kg = worst.gross_kg
@@ -171,7 +226,9 @@ def _recompute(events: list[OverloadEvent]) -> list[str]:
         if catalog_version:
             event.catalog_version = catalog_version[:40]
         event.over_length_mm, event.over_width_mm, event.over_height_mm = _over_dims(book, day, worst)
-        if event.status == EventStatus.UNUSABLE:
+        if not usable:
+            event.status = EventStatus.UNUSABLE
+        elif event.status == EventStatus.UNUSABLE:
             event.status = EventStatus.PENDING_REVIEW if event.vehicle_id else EventStatus.VEHICLE_UNKNOWN
         event.version += 1
         changed.append(event)

@@ -362,9 +362,9 @@ def _stage_tables(con, accepted_path: Path, stations: dict[str, Station]) -> Non
         for lane in [str(x) for x in lanes] if lanes else [None]:
             dev_rows.setdefault((code, lane), dev_id)
     cal_rows = list(
-        Calibration.objects.filter(device_id__in=[d for d, _, _ in devices]).values_list(
-            "device_id", "valid_from", "valid_to"
-        )
+        Calibration.objects.active()
+        .filter(device_id__in=[d for d, _, _ in devices])
+        .values_list("device_id", "valid_from", "valid_to")
     )
     con.execute("CREATE TABLE st (code VARCHAR, pk BIGINT)")
     con.execute("CREATE TABLE dev (code VARCHAR, lane VARCHAR, device_id BIGINT)")

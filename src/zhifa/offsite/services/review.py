@@ -205,7 +205,9 @@ def passages_with_calibration(event) -> list:
     rows = list(
         Passage.objects.filter(event=event)
         .select_related("station", "device", "import_run")
-        .prefetch_related(Prefetch("device__calibrations", queryset=Calibration.objects.order_by("-valid_from")))
+        .prefetch_related(
+            Prefetch("device__calibrations", queryset=Calibration.objects.active().order_by("-valid_from"))
+        )
         .order_by("passed_at", "id")
     )
     for p in rows:

@@ -304,7 +304,7 @@ def calibration_add(*, actor, device: Device, data: dict[str, Any]) -> Calibrati
     valid_to = _date(data, "valid_to", "有效期止", required=True)
     if valid_to < valid_from:
         raise DomainError("offsite.calibration_range", "检定有效期止不能早于有效期起", "valid_to")
-    if Calibration.objects.filter(device=device, certificate_no=cert).exists():
+    if Calibration.objects.active().filter(device=device, certificate_no=cert).exists():
         raise DomainError("offsite.calibration_duplicate", f"该设备已登记检定证书 {cert}", "certificate_no")
     cal = Calibration.objects.create(
         device=device,
@@ -325,4 +325,32 @@ def calibration_add(*, actor, device: Device, data: dict[str, Any]) -> Calibrati
     from zhifa.offsite.services.evidence import requalify_for_calibration
 
     cal.requalified = requalify_for_calibration(actor=actor, calibration=cal)
+    return cal
+
+
+@transaction.atomic
+def calibration_revoke(*, actor, calibration: Calibration, reason: str) -> Calibration:
+    """Revoke a certificate entered by mistake (it stays on record): the passages it made evidence and no
+    other certificate covers are no longer evidence, and their open events are recomputed."""
+    cal = Calibration.objects.select_for_update().select_related("device__station__agency").get(pk=calibration.pk)
+    _writer(actor, cal.device.station.agency_id)
+    reason = _text({"reason": reason}, "reason", "撤销原因", required=True, max_len=300)
+    if cal.revoked_at is not None:
+        raise DomainError("offsite.calibration_revoked", f"检定证书 {cal.certificate_no} 已于此前撤销", "calibration")
+    cal.revoked_at = timezone.now()
+    cal.revoked_by = actor if getattr(actor, "pk", None) else None
+    cal.revoked_reason = reason
+    cal.save(update_fields=["revoked_at", "revoked_by", "revoked_reason"])
+    audit_record(
+        actor=actor,
+        event_code="offsite.calibration_revoked",
+        obj=cal,
+        agency=cal.device.station.agency,
+        before=_audit_snapshot(cal, CAL_FIELDS) | {"device": cal.device.serial},
+        after={"revoked_reason": reason},
+        reason=reason,
+    )
+    from zhifa.offsite.services.evidence import disqualify_for_revocation
+
+    cal.disqualified = disqualify_for_revocation(actor=actor, calibration=cal)
     return cal

@@ -14,6 +14,7 @@ from django.views.decorators.http import require_POST
 
 from zhifa.core.errors import DomainError, NotFound
 from zhifa.core.permissions import officer_of
+from zhifa.offsite.models import Calibration
 from zhifa.offsite.selectors import (
     can_edit_stations,
     device_get,
@@ -24,6 +25,7 @@ from zhifa.offsite.selectors import (
 from zhifa.offsite.services.stations import (
     STATION_FIELDS,
     calibration_add,
+    calibration_revoke,
     device_create,
     station_create,
     station_token_issue,
@@ -156,6 +158,36 @@ def calibration_add_view(request, device_pk):
     return redirect("offsite:station_detail", device.station_id)
 
 
+@login_required
+@require_POST
+def calibration_revoke_view(request, pk):
+    if not can_edit_stations(request.user):
+        return _forbid(request)
+    cal = Calibration.objects.filter(pk=pk).select_related("device").first()
+    if cal is None:
+        raise Http404("检定证书不存在")
+    try:
+        device_get(user=request.user, pk=cal.device_id)
+    except NotFound:
+        raise Http404("检定证书不存在或不在您的辖区内") from None
+    try:
+        cal = calibration_revoke(actor=request.user, calibration=cal, reason=request.POST.get("reason", ""))
+    except DomainError as exc:
+        messages.error(request, f"未撤销：{exc.message}")
+        return redirect("offsite:station_detail", cal.device.station_id)
+    done = cal.disqualified
+    extra = ""
+    if done["passages"]:
+        extra = (
+            f"；有效期内 {done['passages']} 条通行记录不再作为证据，"
+            f"重新计算待处理事件 {len(done['events_recomputed'])} 起"
+        )
+        if done["events_reviewed"]:
+            extra += f"，已审核事件 {len(done['events_reviewed'])} 起未改动（见审计记录）"
+    messages.success(request, f"已撤销检定证书 {cal.certificate_no}{extra}")
+    return redirect("offsite:station_detail", cal.device.station_id)
+
+
 urlpatterns = [
     path("stations/", station_list_view, name="station_list"),
     path("stations/new/", station_form_view, name="station_create"),
@@ -164,4 +196,5 @@ urlpatterns = [
     path("stations/<int:pk>/token/", station_token_view, name="station_token"),
     path("stations/<int:pk>/devices/", device_add_view, name="device_add"),
     path("devices/<int:device_pk>/calibrations/", calibration_add_view, name="calibration_add"),
+    path("calibrations/<int:pk>/revoke/", calibration_revoke_view, name="calibration_revoke"),
 ]
