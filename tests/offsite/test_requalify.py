@@ -252,3 +252,20 @@ def test_revoke_on_the_station_page(world, sites, tmp_path, client):
     assert client.post(reverse("offsite:calibration_revoke", args=[again.pk]), {"reason": "越权"}).status_code == 404
     again.refresh_from_db()
     assert again.revoked_at is None
+
+
+def test_certificates_are_read_only_in_the_django_admin(world, sites, client):
+    """Editing dates in the admin would bypass the requalification: 登记 and 撤销 only on the station page."""
+    from django.contrib.auth import get_user_model
+
+    _s1, _s2, d1, _d2 = sites
+    cal = Calibration.objects.filter(device=d1).first()
+    su = get_user_model().objects.create_superuser("root-admin", "root@example.com", "x")
+    client.force_login(su)
+    assert client.get(f"/admin/offsite/calibration/{cal.pk}/change/").status_code == 200  # view only
+    r = client.post(f"/admin/offsite/calibration/{cal.pk}/change/", {"valid_to": "2030-12-31"})
+    assert r.status_code == 403
+    assert client.get("/admin/offsite/calibration/add/").status_code == 403
+    assert client.post(f"/admin/offsite/calibration/{cal.pk}/delete/", {"post": "yes"}).status_code == 403
+    cal.refresh_from_db()
+    assert cal.valid_to == date(2024, 12, 31)

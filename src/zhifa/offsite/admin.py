@@ -25,9 +25,22 @@ class DeviceInline(admin.TabularInline):
 
 
 class CalibrationInline(admin.TabularInline):
+    """Read-only: a certificate changes which stored passages are evidence, so it is added and revoked on
+    the station page through the services (services/evidence.py), never edited here."""
+
     model = Calibration
     extra = 0
-    fields = ("certificate_no", "issuer", "valid_from", "valid_to", "accuracy_class")
+    fields = ("certificate_no", "issuer", "valid_from", "valid_to", "accuracy_class", "revoked_at", "revoked_reason")
+    readonly_fields = fields
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
 
 
 @admin.register(Station)
@@ -49,9 +62,20 @@ class DeviceAdmin(AuditedAdmin):
 
 @admin.register(Calibration)
 class CalibrationAdmin(AuditedAdmin):
-    list_display = ("certificate_no", "device", "issuer", "valid_from", "valid_to", "accuracy_class")
+    """Read-only (see CalibrationInline): 登记 and 撤销 on the station page."""
+
+    list_display = ("certificate_no", "device", "issuer", "valid_from", "valid_to", "accuracy_class", "revoked_at")
     search_fields = ("certificate_no", "device__serial")
     list_select_related = ("device__station",)
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):
