@@ -57,6 +57,8 @@ def test_confirm_in_the_browser_and_charts(live_server, browser, tmp_path, setti
         page.locator("#station-table tbody tr").first.wait_for()
         assert "6.5%" in page.locator("#station-table").inner_text()  # 13 of 200
         assert page.locator("#chart-stations canvas").count() >= 1
+        # the ranking comes from its own request: wait for it rather than race it (a CI run lost the race)
+        page.locator("#chart-vehicles canvas").first.wait_for()
         assert page.locator("#chart-vehicles canvas").count() >= 1
         page.goto(f"{base}/offsite/fourfold/")
         assert "一超四罚" in page.locator("h1").inner_text()
