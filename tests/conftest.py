@@ -3,6 +3,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import pytest
+from django.core.servers.basehttp import WSGIServer
+from django.test.testcases import LiveServerThread
 
 from tests.factories import AgencyFactory, EnterpriseFactory, OfficerFactory, VehicleFactory
 from zhifa.agencies.choices import AgencyKind, AgencyLevel
@@ -19,6 +21,20 @@ def _fresh_working_calendar():
 
     calendar._local.clear()
     cache.delete(calendar._CACHE_KEY)
+
+
+class _OneRequestAtATime(WSGIServer):
+    """The browser tests' live server answers one request at a time. On SQLite the test database is in
+    memory and the live server's request threads share its one connection: a page's two parallel fetches
+    collided ("cannot start a transaction within a transaction") and a chart stayed empty. Django closes
+    the connection after each response of a server without threads, so the browser does not stall."""
+
+    def __init__(self, *args, connections_override=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.connections_override = connections_override
+
+
+LiveServerThread.server_class = _OneRequestAtATime
 
 
 @dataclass
