@@ -4,6 +4,7 @@ from dataclasses import dataclass
 
 import pytest
 from django.core.servers.basehttp import WSGIServer
+from django.db import connections
 from django.test.testcases import LiveServerThread
 
 from tests.factories import AgencyFactory, EnterpriseFactory, OfficerFactory, VehicleFactory
@@ -32,6 +33,12 @@ class _OneRequestAtATime(WSGIServer):
     def __init__(self, *args, connections_override=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.connections_override = connections_override
+
+    def close_request(self, request):
+        # as Django's threaded server does after each request (an in-memory SQLite connection shared with
+        # the tests ignores close())
+        connections.close_all()
+        super().close_request(request)
 
 
 LiveServerThread.server_class = _OneRequestAtATime
