@@ -46,7 +46,13 @@ from zhifa.cases.services import (
     evidence_upload,
     evidence_verify,
 )
-from zhifa.cases.services.records import correction_order_add, inquiry_record_add, record_amend, site_record_add
+from zhifa.cases.services.records import (
+    RECORD_RELATIONS,
+    correction_order_add,
+    inquiry_record_add,
+    record_amend,
+    site_record_add,
+)
 from zhifa.core.errors import NotFound
 from zhifa.core.permissions import officer_of
 
@@ -345,15 +351,12 @@ def add_record(request, pk: int, kind: str, payload: RecordIn):
     return Status(201, show(row))
 
 
-_MODELS = {"inquiry": "inquiries", "site": "site_records", "correction": "correction_orders"}
-
-
 @router.patch("/{pk}/records/{kind}/{seq}", summary="更正笔录或责令改正（决定前；须带当前版本号；审计保留原内容）")
 def amend_record(request, pk: int, kind: str, seq: int, payload: RecordIn):
     if kind not in _RECORDS:
         raise NotFound("记录种类")
     case = case_get(user=request.user, pk=pk)
-    row = getattr(case, _MODELS[kind]).filter(seq=seq).first()
+    row = getattr(case, RECORD_RELATIONS[kind]).filter(seq=seq).first()
     if row is None:
         raise NotFound("记录")
     row = record_amend(actor=request.user, kind=kind, record=row, data=payload.data, version=payload.version)

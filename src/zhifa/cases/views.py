@@ -62,6 +62,7 @@ from zhifa.cases.services.cases import PRE_DECISION_STATES
 from zhifa.cases.services.evidence import ALLOWED_TYPES, TYPE_LABELS
 from zhifa.cases.services.records import (
     CORRECTION_STATES,
+    RECORD_RELATIONS,
     RECORD_STATES,
     correction_order_add,
     inquiry_record_add,
@@ -432,7 +433,6 @@ def _record_defaults(case, today) -> dict[str, dict[str, str]]:
 
 
 RECORD_SERVICES = {"inquiry": inquiry_record_add, "site": site_record_add, "correction": correction_order_add}
-RECORD_RELATIONS = {"inquiry": "inquiries", "site": "site_records", "correction": "correction_orders"}
 
 
 def _amend_values(kind: str, record) -> dict[str, str]:
@@ -472,7 +472,7 @@ def case_record_amend_view(request, pk, kind, seq):
     data = {f.name: request.POST[f.name] for f in RECORD_FIELDS[kind] if f.name in request.POST}
     try:
         version = int(request.POST.get("version", ""))
-        before = row.__class__.objects.get(pk=row.pk)
+        # record_amend reads and locks its own copy: ``row`` stays as it was before
         after = record_amend(actor=request.user, kind=kind, record=row, data=data, version=version)
     except ValueError:
         messages.error(request, "请求缺少版本号，请刷新页面后重试")
@@ -480,7 +480,7 @@ def case_record_amend_view(request, pk, kind, seq):
     except DomainError as e:
         messages.error(request, f"{title}未更正：{e.message}")
         return redirect(f"{back}#records")
-    changed = [f.label for f in RECORD_FIELDS[kind] if getattr(before, _attr(f)) != getattr(after, _attr(f))]
+    changed = [f.label for f in RECORD_FIELDS[kind] if getattr(row, _attr(f)) != getattr(after, _attr(f))]
     if changed:
         messages.success(request, f"已更正{title}：{'、'.join(changed)}（原内容记入审计记录）")
     else:

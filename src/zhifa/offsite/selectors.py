@@ -75,6 +75,15 @@ def station_devices(*, user, station: Station) -> list[Device]:
     return devices
 
 
+def calibration_get(*, user, pk: int) -> Calibration:
+    """A certificate of a device in the user's jurisdiction (NotFound otherwise)."""
+    cal = Calibration.objects.select_related("device__station").filter(pk=pk).first()
+    if cal is None:
+        raise NotFound("检定证书")
+    device_get(user=user, pk=cal.device_id)
+    return cal
+
+
 def device_get(*, user, pk: int) -> Device:
     device = Device.objects.select_related("station__agency").filter(pk=pk).first()
     if device is None or device.station.agency_id not in {a for a in _visible(user)}:

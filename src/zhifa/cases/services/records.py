@@ -436,6 +436,9 @@ def correction_order_add(
 # ---------------------------------------------------------------------------------------------------
 # amend a record before the decision
 
+#: the case's related manager of each record kind (records are numbered per case and kind: ``seq``)
+RECORD_RELATIONS = {"inquiry": "inquiries", "site": "site_records", "correction": "correction_orders"}
+
 _AMEND = {
     "inquiry": (InquiryRecord, INQUIRY_FIELDS, "case.inquiry_amended"),
     "site": (SiteRecord, SITE_FIELDS, "case.site_record_amended"),

@@ -14,8 +14,8 @@ from django.views.decorators.http import require_POST
 
 from zhifa.core.errors import DomainError, NotFound
 from zhifa.core.permissions import officer_of
-from zhifa.offsite.models import Calibration
 from zhifa.offsite.selectors import (
+    calibration_get,
     can_edit_stations,
     device_get,
     station_devices,
@@ -163,11 +163,8 @@ def calibration_add_view(request, device_pk):
 def calibration_revoke_view(request, pk):
     if not can_edit_stations(request.user):
         return _forbid(request)
-    cal = Calibration.objects.filter(pk=pk).select_related("device").first()
-    if cal is None:
-        raise Http404("检定证书不存在")
     try:
-        device_get(user=request.user, pk=cal.device_id)
+        cal = calibration_get(user=request.user, pk=pk)
     except NotFound:
         raise Http404("检定证书不存在或不在您的辖区内") from None
     try:
