@@ -225,3 +225,27 @@ def test_window_option(tmp_path, capsys):
         assert len(read_csv(out / "events.csv")) == n
     _ = capsys.readouterr()
     assert timedelta(minutes=90)
+
+
+def test_awkward_text_survives_the_raw_fields_round_trip(run, csv_file):
+    """The rows that matter keep their raw fields as JSON between the scan and the exact classification:
+    backslashes, JSON-looking text, control and astral characters, quotes and the unit separator must come
+    back unchanged (events name the record ids; quarantine shows the values)."""
+    over = {"gross_kg": "52000"}
+    rows = [
+        passage(1, record_id="R\\1", lane="null", **over),
+        passage(2, record_id="R[2]", lane="\\u0041", plate="豫A12346", **over),
+        passage(3, record_id='R"3', plate="豫A12347", **over),  # a quote: quarantined, the value kept
+        passage(4, record_id="R\x1f4", plate="豫A12348", **over),
+        passage(5, record_id="R𝟘5", station_id="S{1}", plate="豫A12349", **over),
+        passage(6, record_id="R6", plate="豫A1234\\", **over),  # an invalid plate with a backslash
+        passage(7, record_id="true", plate="豫A12350", lane="[]", **over),
+    ]
+    path = csv_file(rows)
+    r = run(path)
+    o = oracle(path)
+    assert r.quarantine == [(row, reason, fld or "") for row, reason, fld in o.quarantine]
+    assert {e["record_id"] for e in r.events} == {e["record_id"] for e in o.events}
+    assert {"R\\1", "R[2]", "R𝟘5", "true"} <= {e["record_id"] for e in r.events}
+    quarantined = {q["record_id"]: q["value"] for q in r.rows("quarantine.csv")}
+    assert quarantined.get("R6") == "豫A1234\\"
