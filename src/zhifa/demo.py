@@ -20,7 +20,7 @@ from typing import Any
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ImproperlyConfigured
-from django.db import transaction
+from django.db import connection, transaction
 from stdnum.cn import ric, uscc
 
 from zhifa.agencies.choices import AgencyKind, AgencyLevel, Domain, Role
@@ -469,6 +469,11 @@ def load_demo(*, scale: str = "small", seed: int = 20261125, verbose: bool = Tru
         if find_spec(hook) is not None:
             ctx.log(f"载入 {hook}…")
             import_module(hook).load(ctx)
+    if connection.vendor == "postgresql":
+        # bulk-loaded tables need fresh planner statistics at once (autovacuum may be off or late: on the
+        # project's machines it is off, and a list of 500,000 vehicles was planned for 2,000)
+        with connection.cursor() as c:
+            c.execute("ANALYZE")
     ctx.summary["seconds"] = round(time.monotonic() - started, 1)
     ctx.summary["logins"] = ctx.logins
     ctx.summary["counts"] = {

@@ -216,3 +216,20 @@ def test_bad_input_is_a_domain_error(world, sites, tmp_path):
         import_file(bad, agency=world.nanzhao)
     assert exc.value.code == "offsite.import_bad_input"
     assert ImportRun.objects.get().status == ImportStatus.FAILED
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_large_import_refreshes_the_passage_statistics(world, sites, tmp_path, monkeypatch):
+    """On PostgreSQL an import that loads many passages analyses the table (autovacuum may be off or late)."""
+    from django.db import connection
+
+    from zhifa.offsite.services import ingest
+
+    if connection.vendor != "postgresql":
+        pytest.skip("PostgreSQL statistics")
+    monkeypatch.setattr(ingest, "ANALYZE_AFTER_ROWS", 2)
+    out = import_file(csv_file(tmp_path, rows((1, {"station_id": S1}), (2, {"station_id": S1}))), agency=world.nanzhao)
+    assert out.accepted == 2
+    with connection.cursor() as c:
+        c.execute("SELECT last_analyze IS NOT NULL FROM pg_stat_user_tables WHERE relname = 'offsite_passage'")
+        assert c.fetchone()[0]

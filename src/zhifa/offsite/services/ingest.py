@@ -57,6 +57,7 @@ from zhifa.offsite.models import (
 log = logging.getLogger(__name__)
 
 LOCAL_OFFSET_US = 8 * 3600 * 1_000_000
+ANALYZE_AFTER_ROWS = 50_000  # passages loaded by one import (PostgreSQL) before the table is analysed
 US_PER_DAY = 86_400 * 1_000_000
 OPEN_STATUSES = (EventStatus.PENDING_REVIEW, EventStatus.VEHICLE_UNKNOWN, EventStatus.UNUSABLE)
 DETECT_SHARE = 700  # per mille of the progress bar given to the detection
@@ -676,6 +677,12 @@ def _load_passages(con, run, work: Path, evmap: dict[str, tuple[int, bool]], tim
             inserted = c.rowcount
             timings["passages_insert"] = time.perf_counter() - t0 - timings["passages_csv"] - timings["passages_copy"]
             c.execute("DROP TABLE offsite_passage_stage")
+            if inserted >= ANALYZE_AFTER_ROWS:
+                # a large load changes the table's statistics at once; autovacuum may be off or late
+                # (it was off on the project's machines), and the review and 一超四罚 queries plan on them
+                t1 = time.perf_counter()
+                c.execute("ANALYZE offsite_passage")
+                timings["passages_analyze"] = time.perf_counter() - t1
         return inserted
     placeholders = ", ".join(["%s"] * len(PASSAGE_COLUMNS))
     sql = f"INSERT INTO offsite_passage ({cols}) VALUES ({placeholders}) ON CONFLICT (record_id) DO NOTHING"
