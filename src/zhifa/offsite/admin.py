@@ -60,24 +60,6 @@ class DeviceAdmin(AuditedAdmin):
     inlines = [CalibrationInline]
 
 
-@admin.register(Calibration)
-class CalibrationAdmin(AuditedAdmin):
-    """Read-only (see CalibrationInline): 登记 and 撤销 on the station page."""
-
-    list_display = ("certificate_no", "device", "issuer", "valid_from", "valid_to", "accuracy_class", "revoked_at")
-    search_fields = ("certificate_no", "device__serial")
-    list_select_related = ("device__station",)
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-
 class ReadOnlyAdmin(admin.ModelAdmin):
     def has_add_permission(self, request):
         return False
@@ -87,6 +69,15 @@ class ReadOnlyAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+@admin.register(Calibration)
+class CalibrationAdmin(ReadOnlyAdmin):
+    """Read-only (see CalibrationInline): 登记 and 撤销 on the station page."""
+
+    list_display = ("certificate_no", "device", "issuer", "valid_from", "valid_to", "accuracy_class", "revoked_at")
+    search_fields = ("certificate_no", "device__serial")
+    list_select_related = ("device__station",)
 
 
 @admin.register(ImportRun)

@@ -132,6 +132,16 @@ def device_add_view(request, pk):
     return redirect("offsite:station_detail", pk)
 
 
+def _evidence_change(done: dict, what: str) -> str:
+    """The message's account of the passages and events a certificate change touched (services/evidence.py)."""
+    if not done["passages"]:
+        return ""
+    extra = f"；有效期内 {done['passages']} 条通行记录{what}，重新计算待处理事件 {len(done['events_recomputed'])} 起"
+    if done["events_reviewed"]:
+        extra += f"，已审核事件 {len(done['events_reviewed'])} 起未改动（见审计记录）"
+    return extra
+
+
 @login_required
 @require_POST
 def calibration_add_view(request, device_pk):
@@ -143,15 +153,7 @@ def calibration_add_view(request, device_pk):
         raise Http404("设备不存在或不在您的辖区内") from None
     try:
         cal = calibration_add(actor=request.user, device=device, data=request.POST.dict())
-        done = cal.requalified
-        extra = ""
-        if done["passages"]:
-            extra = (
-                f"；有效期内 {done['passages']} 条通行记录恢复为可作证据，"
-                f"重新计算待处理事件 {len(done['events_recomputed'])} 起"
-            )
-            if done["events_reviewed"]:
-                extra += f"，已审核事件 {len(done['events_reviewed'])} 起未改动（见审计记录）"
+        extra = _evidence_change(cal.requalified, "恢复为可作证据")
         messages.success(request, f"已登记检定证书 {cal.certificate_no}{extra}")
     except DomainError as exc:
         messages.error(request, exc.message)
@@ -172,15 +174,7 @@ def calibration_revoke_view(request, pk):
     except DomainError as exc:
         messages.error(request, f"未撤销：{exc.message}")
         return redirect("offsite:station_detail", cal.device.station_id)
-    done = cal.disqualified
-    extra = ""
-    if done["passages"]:
-        extra = (
-            f"；有效期内 {done['passages']} 条通行记录不再作为证据，"
-            f"重新计算待处理事件 {len(done['events_recomputed'])} 起"
-        )
-        if done["events_reviewed"]:
-            extra += f"，已审核事件 {len(done['events_reviewed'])} 起未改动（见审计记录）"
+    extra = _evidence_change(cal.disqualified, "不再作为证据")
     messages.success(request, f"已撤销检定证书 {cal.certificate_no}{extra}")
     return redirect("offsite:station_detail", cal.device.station_id)
 
