@@ -81,6 +81,8 @@ def _event_row(e) -> dict[str, Any]:
         "vehicle": e.vehicle_id,
         "owner": (e.owner_enterprise.name if e.owner_enterprise else e.owner_person.name if e.owner_person else None),
         "case": e.case_id,
+        # set when a certificate or device recorded or revoked after the review changed the evidence
+        "evidence_changed_at": e.evidence_changed_at.isoformat() if e.evidence_changed_at else None,
     }
 
 
@@ -149,6 +151,7 @@ def get_event(request, pk: int):
         }
         for p in passages
     ]
+    out["evidence_changes"] = e.evidence_changes.splitlines()
     out["proposal"] = event_trace(e, passages) if e.status in ("pending_review", "vehicle_unknown") else None
     return out
 

@@ -359,6 +359,10 @@ class OverloadEvent(models.Model):
         related_name="overload_events",
         verbose_name="导入批次",
     )
+    # a certificate or device recorded or revoked after the review changed which of the event's passages
+    # are evidence: the review stands, the event's and its case's pages say so (services/evidence.py)
+    evidence_changed_at = models.DateTimeField("审核后证据变更时间", null=True, blank=True)
+    evidence_changes = models.TextField("审核后证据变更", blank=True, default="")
     version = models.PositiveIntegerField(default=1)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)

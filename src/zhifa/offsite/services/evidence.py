@@ -12,8 +12,9 @@ evidence. ``requalify_for_calibration`` runs inside ``calibration_add``'s transa
 - every open event (待审核 / 车辆未登记 / 不能作为证据) with such a passage is recomputed as the import
   does it: the worst usable passage, the catalog's outcome and fine for its date, the excess
   dimensions; an event that had no usable passage goes to review (or to vehicle resolution);
-- events already reviewed (confirmed or rejected) are not changed: the review stands and the
-  audit row lists them, so that a supervisor can see which decisions were taken without them;
+- events already reviewed (confirmed or rejected) keep their review and values, but they are marked
+  (``evidence_changed_at``, a dated line in ``evidence_changes``) and the audit row lists them: the
+  event's page and its case's page say that the evidence changed after the review;
 - one audit row ``offsite.passages_requalified`` with the counts.
 
 A certificate entered by mistake is revoked (``calibration_revoke``), never deleted, and
@@ -22,6 +23,13 @@ of the device covers become unusable again (``calibration_invalid``, or ``no_cal
 has no certificate left), the counts follow, open events are recomputed (an event left without a usable
 passage goes back to 不能作为证据, outcome none, no fine), reviewed events are listed, one audit row
 ``offsite.passages_disqualified``.
+
+Passages from a station lane with no registered device are kept as ``no_device``. When a device is
+registered for that lane (or its lanes widen, or it is made active again), ``attach_unassigned_passages``
+gives them the device the import would give them now and checks them against its certificates: within
+one they become evidence (open events recomputed, reviewed ones marked, as above), otherwise they are
+``no_calibration`` / ``calibration_invalid`` and a certificate recorded later makes them evidence. One
+audit row ``offsite.passages_attached``. Passages already matched to a device keep it.
 """
 
 from __future__ import annotations
@@ -31,16 +39,27 @@ from datetime import date, datetime, time, timedelta
 from datetime import timezone as dt_timezone
 
 from django.db import connection
-from django.db.models import Case, Count, F, When
+from django.db.models import Case, Count, F, Q, When
 from django.db.models.functions import TruncDate
+from django.utils import timezone
 
 from zhifa.core.audit import audit_record
-from zhifa.offsite.models import Calibration, EventOutcome, EventStatus, OverloadEvent, Passage, StationDay
+from zhifa.offsite.models import (
+    Calibration,
+    Device,
+    EventOutcome,
+    EventStatus,
+    OverloadEvent,
+    Passage,
+    Station,
+    StationDay,
+)
 from zhifa.offsite.services.ingest import OPEN_STATUSES, _fine, _over_dims
 
 LOCAL = dt_timezone(timedelta(hours=8))
 REQUALIFIABLE = ("no_calibration", "calibration_invalid")
 MAX_LISTED = 200  # event keys listed in the audit row
+MAX_CHANGES_TEXT = 2000  # the evidence change notes kept on a reviewed event
 
 
 def local_day(ts: datetime) -> date:
@@ -58,6 +77,41 @@ def _chunks(values: list, n: int = 1000):
         yield values[i : i + n]
 
 
+def _covered_by(passages, calibrations: list[Calibration]):
+    """The unusable passages of ``passages`` kept for a calibration reason and dated within any certificate."""
+    within = Q()
+    for cal in calibrations:
+        start, end = _bounds(cal)
+        within |= Q(passed_at__gte=start, passed_at__lt=end)
+    return passages.filter(within, evidence_usable=False, unusable_reason__in=REQUALIFIABLE)
+
+
+def _tally(passages) -> tuple[list[tuple[int, date, int]], dict[int, int]]:
+    """(station, local day, count) and {event id: count} of ``passages``, read before they change."""
+    per_day = list(
+        passages.annotate(day=TruncDate("passed_at", tzinfo=LOCAL))
+        .values_list("station_id", "day")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+    per_event = dict(
+        passages.exclude(event=None).values("event_id").annotate(n=Count("id")).order_by().values_list("event_id", "n")
+    )
+    return per_day, per_event
+
+
+def _fewer_unusable(per_day: list[tuple[int, date, int]]) -> None:
+    for station_id, day, n in per_day:
+        StationDay.objects.filter(station_id=station_id, day=day).update(
+            unusable=Case(When(unusable__gt=n, then=F("unusable") - n), default=0)
+        )
+
+
+def _device_passages(device: Device):
+    # the station narrows the scan: (station, passed_at) is indexed, the device is not
+    return Passage.objects.filter(station_id=device.station_id, device=device)
+
+
 def requalify_for_calibration(*, actor, calibration: Calibration) -> dict[str, object]:
     """Make the device's passages within ``calibration`` evidence; recompute their open events.
 
@@ -65,20 +119,15 @@ def requalify_for_calibration(*, actor, calibration: Calibration) -> dict[str, o
     recomputed from one read of their passages and written in one batch (a late certificate
     can cover a month of a busy station: hundreds of thousands of passages, thousands of events)."""
     device = calibration.device
-    start, end = _bounds(calibration)
-    # the station narrows the scan: (station, passed_at) is indexed, the device is not
-    base = Passage.objects.filter(station_id=device.station_id, device=device, evidence_usable=False)
-    covered = base.filter(unusable_reason__in=REQUALIFIABLE, passed_at__gte=start, passed_at__lt=end)
-    per_day = list(
-        covered.annotate(day=TruncDate("passed_at", tzinfo=LOCAL))
-        .values_list("station_id", "day")
-        .annotate(n=Count("id"))
-        .order_by()
-    )
-    event_ids = sorted(set(covered.exclude(event=None).values_list("event_id", flat=True).order_by()))
+    covered = _covered_by(_device_passages(device), [calibration])
+    per_day, per_event = _tally(covered)
     n_covered = covered.update(evidence_usable=True, unusable_reason="")
     # passages kept as "no certificate at all" that this certificate does not cover
-    relabelled = base.filter(unusable_reason="no_calibration").update(unusable_reason="calibration_invalid")
+    relabelled = (
+        _device_passages(device)
+        .filter(evidence_usable=False, unusable_reason="no_calibration")
+        .update(unusable_reason="calibration_invalid")
+    )
     result: dict[str, object] = {
         "device": device.serial,
         "certificate_no": calibration.certificate_no,
@@ -89,11 +138,15 @@ def requalify_for_calibration(*, actor, calibration: Calibration) -> dict[str, o
     }
     if not n_covered:
         return result
-    for station_id, day, n in per_day:
-        StationDay.objects.filter(station_id=station_id, day=day).update(
-            unusable=Case(When(unusable__gt=n, then=F("unusable") - n), default=0)
-        )
-    _events_and_audit(actor, calibration, event_ids, result, "offsite.passages_requalified")
+    _fewer_unusable(per_day)
+    _events_and_audit(
+        actor,
+        calibration,
+        per_event,
+        result,
+        "offsite.passages_requalified",
+        f"检定证书 {calibration.certificate_no} 登记后，本事件 {{n}} 条通行记录变为可作证据",
+    )
     return result
 
 
@@ -103,26 +156,20 @@ def disqualify_for_revocation(*, actor, calibration: Calibration) -> dict[str, o
     device = calibration.device
     start, end = _bounds(calibration)
     others = list(Calibration.objects.active().filter(device=device).exclude(pk=calibration.pk))
-    usable = Passage.objects.filter(
-        station_id=device.station_id, device=device, evidence_usable=True, passed_at__gte=start, passed_at__lt=end
-    )
+    usable = _device_passages(device).filter(evidence_usable=True, passed_at__gte=start, passed_at__lt=end)
     for other in others:
         o_start, o_end = _bounds(other)
         usable = usable.exclude(passed_at__gte=o_start, passed_at__lt=o_end)
-    per_day = list(
-        usable.annotate(day=TruncDate("passed_at", tzinfo=LOCAL))
-        .values_list("station_id", "day")
-        .annotate(n=Count("id"))
-        .order_by()
-    )
-    event_ids = sorted(set(usable.exclude(event=None).values_list("event_id", flat=True).order_by()))
+    per_day, per_event = _tally(usable)
     reason = "calibration_invalid" if others else "no_calibration"
     n = usable.update(evidence_usable=False, unusable_reason=reason)
     relabelled = 0
     if not others:  # the device has no certificate left: "invalid" becomes "none"
-        relabelled = Passage.objects.filter(
-            station_id=device.station_id, device=device, evidence_usable=False, unusable_reason="calibration_invalid"
-        ).update(unusable_reason="no_calibration")
+        relabelled = (
+            _device_passages(device)
+            .filter(evidence_usable=False, unusable_reason="calibration_invalid")
+            .update(unusable_reason="no_calibration")
+        )
     result: dict[str, object] = {
         "device": device.serial,
         "certificate_no": calibration.certificate_no,
@@ -135,34 +182,122 @@ def disqualify_for_revocation(*, actor, calibration: Calibration) -> dict[str, o
         return result
     for station_id, day, k in per_day:
         StationDay.objects.filter(station_id=station_id, day=day).update(unusable=F("unusable") + k)
-    _events_and_audit(actor, calibration, event_ids, result, "offsite.passages_disqualified")
+    _events_and_audit(
+        actor,
+        calibration,
+        per_event,
+        result,
+        "offsite.passages_disqualified",
+        f"检定证书 {calibration.certificate_no} 撤销后，本事件 {{n}} 条通行记录不再作为证据",
+    )
     return result
 
 
-def _events_and_audit(actor, calibration: Calibration, event_ids: list[int], result: dict, code: str) -> None:
+def attach_unassigned_passages(*, actor, station: Station) -> dict[str, object]:
+    """Give the station's ``no_device`` passages the device the import would give them now (the active
+    device listing the passage's lane, else the all-lanes device; the first registered wins), then check
+    them against that device's certificates as the import does. Passages already matched to a device
+    keep it. Run when a device is registered or its lanes or state change."""
+    lane_devices: dict[str, Device] = {}
+    all_lanes: Device | None = None
+    for device in Device.objects.filter(station=station, active=True).order_by("id"):
+        for lane in device.lanes or []:
+            lane_devices.setdefault(str(lane), device)
+        if not device.lanes and all_lanes is None:
+            all_lanes = device
+    unassigned = Passage.objects.filter(station=station, device=None, unusable_reason="no_device")
+    by_device: dict[Device, list[str] | None] = defaultdict(list)
+    for lane, device in lane_devices.items():
+        by_device[device].append(lane)
+    if all_lanes is not None:
+        by_device[all_lanes] = None  # every lane that no lane device lists (done last)
+    attached: dict[str, int] = {}
+    usable_total = 0
+    per_day: list[tuple[int, date, int]] = []
+    per_event: dict[int, int] = defaultdict(int)
+    for device, lanes in sorted(by_device.items(), key=lambda kv: kv[1] is None):
+        mine = unassigned if lanes is None else unassigned.filter(lane__in=lanes)
+        n = mine.update(device=device, unusable_reason="no_calibration")
+        if not n:
+            continue
+        attached[device.serial] = n
+        calibrations = list(Calibration.objects.active().filter(device=device))
+        if not calibrations:
+            continue
+        covered = _covered_by(_device_passages(device), calibrations)
+        days, events = _tally(covered)
+        usable_total += covered.update(evidence_usable=True, unusable_reason="")
+        per_day += days
+        for event_id, k in events.items():
+            per_event[event_id] += k
+        _device_passages(device).filter(evidence_usable=False, unusable_reason="no_calibration").update(
+            unusable_reason="calibration_invalid"
+        )
+    result: dict[str, object] = {
+        "station": station.code,
+        "attached": sum(attached.values()),
+        "devices": attached,
+        "passages": usable_total,
+        "events_recomputed": [],
+        "events_reviewed": [],
+    }
+    if not attached:
+        return result
+    _fewer_unusable(per_day)
+    if usable_total:
+        serials = "、".join(attached)
+        _events_and_audit(
+            actor,
+            station,
+            dict(per_event),
+            result,
+            "offsite.passages_attached",
+            f"设备 {serials} 登记后，本事件 {{n}} 条通行记录变为可作证据",
+        )
+    else:
+        audit_record(
+            actor=actor, event_code="offsite.passages_attached", obj=station, agency=station.agency, after=result
+        )
+    return result
+
+
+def _events_and_audit(actor, obj, per_event: dict[int, int], result: dict, code: str, note: str) -> None:
+    """Recompute the open events among ``per_event`` (event id -> passages changed), mark the reviewed ones
+    with ``note`` (``{n}``: that event's count) and write the audit row."""
     events: list[OverloadEvent] = []
-    for ids in _chunks(event_ids):
+    for ids in _chunks(sorted(per_event)):
         events += OverloadEvent.objects.filter(pk__in=ids).select_related("station", "agency")
     events.sort(key=lambda e: e.pk)
-    reviewed = [e.event_key for e in events if e.status not in OPEN_STATUSES]
+    reviewed = [e for e in events if e.status not in OPEN_STATUSES]
     recomputed = _recompute([e for e in events if e.status in OPEN_STATUSES])
+    _mark_reviewed(reviewed, per_event, note)
     result["events_recomputed"] = recomputed
-    result["events_reviewed"] = reviewed
-    audit_record(
-        actor=actor,
-        event_code=code,
-        obj=calibration,
-        agency=calibration.device.station.agency,
-        after={
-            **result,
-            "events_recomputed": recomputed[:MAX_LISTED],
-            "events_reviewed": reviewed[:MAX_LISTED],
-            "events_recomputed_count": len(recomputed),
-            "events_reviewed_count": len(reviewed),
-            "valid_from": calibration.valid_from.isoformat(),
-            "valid_to": calibration.valid_to.isoformat(),
-        },
-    )
+    result["events_reviewed"] = [e.event_key for e in reviewed]
+    after = {
+        **result,
+        "events_recomputed": recomputed[:MAX_LISTED],
+        "events_reviewed": result["events_reviewed"][:MAX_LISTED],
+        "events_recomputed_count": len(recomputed),
+        "events_reviewed_count": len(reviewed),
+    }
+    if isinstance(obj, Calibration):
+        after |= {"valid_from": obj.valid_from.isoformat(), "valid_to": obj.valid_to.isoformat()}
+        agency = obj.device.station.agency
+    else:
+        agency = obj.agency
+    audit_record(actor=actor, event_code=code, obj=obj, agency=agency, after=after)
+
+
+def _mark_reviewed(events: list[OverloadEvent], per_event: dict[int, int], note: str) -> None:
+    """A reviewed event keeps its review, but its page (and its case's) says that its evidence changed since."""
+    now = timezone.now()
+    stamp = timezone.localtime(now).strftime("%Y-%m-%d %H:%M")
+    for event in events:
+        line = f"{stamp} " + note.replace("{n}", str(per_event.get(event.pk, 0)))
+        text = f"{event.evidence_changes}\n{line}" if event.evidence_changes else line
+        OverloadEvent.objects.filter(pk=event.pk).update(
+            evidence_changed_at=now, evidence_changes=text[-MAX_CHANGES_TEXT:], version=F("version") + 1
+        )
 
 
 def _book(event: OverloadEvent, books: dict[str, object]):

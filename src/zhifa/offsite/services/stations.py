@@ -201,7 +201,16 @@ def station_update(*, actor, station: Station, data: dict[str, Any], version: in
         before={k: before[k] for k in changed},
         after={k: after[k] for k in changed},
     )
+    # more lanes, or active again: passages kept without a device may now have one
+    locked.attached = _attach(actor, locked.station) if {"lanes", "active"} & set(changed) else None
     return locked
+
+
+def _attach(actor, station: Station) -> dict[str, Any]:
+    """Passages of ``station`` imported before their device was registered get it (services/evidence.py)."""
+    from zhifa.offsite.services.evidence import attach_unassigned_passages
+
+    return attach_unassigned_passages(actor=actor, station=station)
 
 
 @transaction.atomic
@@ -261,6 +270,7 @@ def device_create(*, actor, station: Station, data: dict[str, Any]) -> Device:
         agency=station.agency,
         after=_audit_snapshot(device, DEVICE_FIELDS),
     )
+    device.attached = _attach(actor, device.station)
     return device
 
 
@@ -293,7 +303,16 @@ def device_update(*, actor, device: Device, data: dict[str, Any], version: int |
         before={k: before[k] for k in changed},
         after={k: after[k] for k in changed},
     )
+    # more lanes, or active again: passages kept without a device may now have one
+    locked.attached = _attach(actor, locked.station) if {"lanes", "active"} & set(changed) else None
     return locked
+
+
+def _attach(actor, station: Station) -> dict[str, Any]:
+    """Passages of ``station`` imported before their device was registered get it (services/evidence.py)."""
+    from zhifa.offsite.services.evidence import attach_unassigned_passages
+
+    return attach_unassigned_passages(actor=actor, station=station)
 
 
 @transaction.atomic

@@ -32,6 +32,7 @@ from zhifa.offsite.selectors_review import (
     status_counts,
     vehicle_candidates,
 )
+from zhifa.offsite.services.ingest import UNUSABLE_REASONS
 from zhifa.offsite.services.review import event_confirm, event_reject, event_resolve_vehicle
 from zhifa.parties.choices import PlateColour
 
@@ -116,6 +117,7 @@ def review_event_view(request, pk):
         "can_review": reviewer,
         "usable": [p for p in passages if p.evidence_usable and p.calibration is not None],
         "colours": dict(PlateColour.choices),
+        "unusable_reasons": UNUSABLE_REASONS,
     }
     if reviewer and event.status == "pending_review":
         from django.utils import timezone

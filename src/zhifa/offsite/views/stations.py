@@ -126,10 +126,18 @@ def device_add_view(request, pk):
     station = _station_or_404(request, pk)
     try:
         device = device_create(actor=request.user, station=station, data=request.POST.dict())
-        messages.success(request, f"已登记设备 {device.serial}")
+        messages.success(request, f"已登记设备 {device.serial}{_attached_message(device.attached)}")
     except DomainError as exc:
         messages.error(request, exc.message)
     return redirect("offsite:station_detail", pk)
+
+
+def _attached_message(done: dict) -> str:
+    """The message's account of earlier passages that the new device was matched to (services/evidence.py);
+    a new device has no certificate yet, so none of them is evidence until one is recorded."""
+    if not done["attached"]:
+        return ""
+    return f"；此前导入的 {done['attached']} 条无设备通行记录已匹配该设备，登记检定证书后按有效期判定能否作为证据"
 
 
 def _evidence_change(done: dict, what: str) -> str:

@@ -1,0 +1,192 @@
+"""Evidence that changes after the import: passages imported before their lane's device was registered get
+that device when it is (and become evidence once a certificate covers them, exactly as an import with both
+on record); a reviewed event whose evidence changes keeps its review but is marked, on its page, in the
+queue, in the API and on its case's page."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+from django.urls import reverse
+
+from tests.offsite.test_ingest_pipeline import OVER, S2, csv_file, make_sites, rows
+from tests.offsite.test_requalify import CERT_2024, _snapshot
+from tests.offsite.test_review_kit import (  # noqa: F401 - fixtures
+    clock_fixture,
+    make_event,
+    site_fixture,
+    team_fixture,
+)
+from zhifa.core.models import AuditEvent
+from zhifa.offsite.models import Calibration, Device, EventStatus, ImportRun, OverloadEvent, Passage, StationDay
+from zhifa.offsite.services.ingest import import_file
+from zhifa.offsite.services.review import event_confirm
+from zhifa.offsite.services.stations import calibration_add, calibration_revoke, device_create, device_update
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def sites(world):
+    return make_sites(world)
+
+
+def _lane2_data():
+    """S2 has a device for lane 1 only: the lane 2 and lane 3 passages are imported as ``no_device``."""
+    return rows(
+        (1, {"station_id": S2, "lane": "2", "plate": "豫R66666", "gross_kg": "60000"}),  # 11 t over
+        (2, {"station_id": S2, "lane": "2", "plate": "豫R55555"}),  # under the limit
+        (3, {"station_id": S2, "lane": "3", "plate": "豫R44444", **OVER}),  # 3 t over, lane 3
+        (4, {"station_id": S2, "lane": "1", "plate": "豫R33333", **OVER}),  # lane 1: the existing device
+    )
+
+
+def _reasons() -> dict[str, tuple]:
+    return {
+        p.record_id: (p.device.serial if p.device else None, p.evidence_usable, p.unusable_reason)
+        for p in Passage.objects.select_related("device")
+    }
+
+
+def test_a_device_registered_later_gets_its_lanes_passages(world, sites, tmp_path):
+    _s1, s2, _d1, _d2 = sites
+    import_file(csv_file(tmp_path, _lane2_data()), agency=world.nanzhao)
+    assert _reasons()["R000001"] == (None, False, "no_device")
+    event = OverloadEvent.objects.get(plate="豫R66666")
+    assert event.status == EventStatus.UNUSABLE and event.fine_yuan == 0
+    unusable_before = StationDay.objects.get(station=s2, day=date(2024, 5, 1)).unusable
+    assert unusable_before == 4
+
+    dev = device_create(actor=world.nz_admin.user, station=s2, data={"serial": "WIM-2B", "lanes": "2"})
+
+    assert dev.attached["attached"] == 2 and dev.attached["devices"] == {"WIM-2B": 2}
+    assert dev.attached["passages"] == 0  # a new device has no certificate yet
+    reasons = _reasons()
+    assert reasons["R000001"] == reasons["R000002"] == ("WIM-2B", False, "no_calibration")
+    assert reasons["R000003"] == (None, False, "no_device")  # lane 3: still no device
+    assert reasons["R000004"] == ("WIM-2", False, "calibration_invalid")  # already matched: kept
+    assert OverloadEvent.objects.get(plate="豫R66666").status == EventStatus.UNUSABLE
+    row = AuditEvent.objects.get(event_code="offsite.passages_attached")
+    assert row.after["attached"] == 2 and row.object_id == str(s2.pk)
+
+    calibration_add(actor=world.nz_admin.user, device=dev, data=CERT_2024 | {"certificate_no": "C-2B"})
+    assert _reasons()["R000001"] == ("WIM-2B", True, "")
+    assert StationDay.objects.get(station=s2, day=date(2024, 5, 1)).unusable == unusable_before - 2
+    event = OverloadEvent.objects.get(plate="豫R66666")
+    assert event.status == EventStatus.VEHICLE_UNKNOWN and event.over_kg == 11000 and event.fine_yuan > 0
+    later = {e.plate: _snapshot(e) for e in OverloadEvent.objects.all()}
+
+    # the same file imported into a world where the device and its certificate were on record from the start
+    OverloadEvent.objects.all().delete()
+    Passage.objects.all().delete()
+    StationDay.objects.all().delete()
+    ImportRun.objects.all().delete()
+    import_file(csv_file(tmp_path, _lane2_data(), name="again.csv"), agency=world.nanzhao)
+    assert {e.plate: _snapshot(e) for e in OverloadEvent.objects.all()} == later
+    assert StationDay.objects.get(station=s2, day=date(2024, 5, 1)).unusable == unusable_before - 2
+
+
+def test_widening_a_calibrated_devices_lanes_makes_their_passages_evidence_at_once(world, sites, tmp_path):
+    _s1, _s2, _d1, d2 = sites
+    calibration_add(actor=world.nz_admin.user, device=d2, data=CERT_2024)
+    import_file(csv_file(tmp_path, _lane2_data()), agency=world.nanzhao)
+    assert OverloadEvent.objects.get(plate="豫R66666").status == EventStatus.UNUSABLE
+
+    updated = device_update(actor=world.nz_admin.user, device=d2, data={"lanes": "1,2"}, version=d2.version)
+
+    assert updated.attached["attached"] == 2 and updated.attached["passages"] == 2
+    assert _reasons()["R000001"] == ("WIM-2", True, "")
+    event = OverloadEvent.objects.get(plate="豫R66666")
+    assert event.status == EventStatus.VEHICLE_UNKNOWN and event.fine_yuan > 0
+    assert updated.attached["events_recomputed"] == [event.event_key]
+    # a change that is not about lanes or state attaches nothing
+    again = device_update(actor=world.nz_admin.user, device=updated, data={"model": "DW-6"}, version=updated.version)
+    assert again.attached is None
+
+
+def test_an_all_lanes_device_takes_the_lanes_no_lane_device_lists(world, sites, tmp_path):
+    _s1, s2, _d1, _d2 = sites
+    import_file(csv_file(tmp_path, _lane2_data()), agency=world.nanzhao)
+    device_create(actor=world.nz_admin.user, station=s2, data={"serial": "WIM-ALL"})
+    reasons = _reasons()
+    assert reasons["R000001"][0] == reasons["R000003"][0] == "WIM-ALL"
+    assert reasons["R000004"][0] == "WIM-2"
+    # a lane device registered afterwards does not take passages that already have a device
+    later = device_create(actor=world.nz_admin.user, station=s2, data={"serial": "WIM-2C", "lanes": "2"})
+    assert later.attached["attached"] == 0 and _reasons()["R000001"][0] == "WIM-ALL"
+    assert AuditEvent.objects.filter(event_code="offsite.passages_attached").count() == 1
+
+
+def test_an_inactive_device_attaches_nothing(world, sites, tmp_path):
+    _s1, s2, _d1, _d2 = sites
+    import_file(csv_file(tmp_path, _lane2_data()), agency=world.nanzhao)
+    dev = device_create(actor=world.nz_admin.user, station=s2, data={"serial": "WIM-OFF", "lanes": "2", "active": "0"})
+    assert dev.attached["attached"] == 0 and _reasons()["R000001"] == (None, False, "no_device")
+    dev = device_update(actor=world.nz_admin.user, device=dev, data={"active": "1"}, version=dev.version)
+    assert dev.attached["attached"] == 2
+
+
+def test_the_event_page_names_the_unusable_reason_in_chinese(world, sites, tmp_path, client):
+    import_file(csv_file(tmp_path, _lane2_data()), agency=world.nanzhao)
+    event = OverloadEvent.objects.get(plate="豫R66666")
+    client.force_login(world.nz_officer.user)
+    page = client.get(reverse("offsite:review_event", args=[event.pk])).content.decode()
+    assert "不作为执法依据：该站点车道没有登记称重设备" in page and "no_device" not in page
+
+
+# --- reviewed events whose evidence changes ----------------------------------------------------------
+
+
+def test_a_reviewed_event_keeps_its_review_and_is_marked(world, sites, tmp_path, client):
+    from tests.offsite.test_requalify import _data
+
+    _s1, _s2, _d1, d2 = sites
+    import_file(csv_file(tmp_path, _data(world)), agency=world.nanzhao)
+    e = OverloadEvent.objects.get(plate="豫R88888")
+    OverloadEvent.objects.filter(pk=e.pk).update(status=EventStatus.REJECTED, review_note="无有效检定，不作处理")
+
+    cal = calibration_add(actor=world.nz_admin.user, device=d2, data=CERT_2024)
+
+    e2 = OverloadEvent.objects.get(pk=e.pk)
+    assert (e2.status, e2.fine_yuan, e2.outcome, e2.review_note) == ("rejected", 0, "none", "无有效检定，不作处理")
+    assert e2.version == e.version + 1 and e2.evidence_changed_at is not None
+    assert e2.evidence_changes.endswith("检定证书 C-2-2024 登记后，本事件 1 条通行记录变为可作证据")
+    # an open event is recomputed, not marked
+    assert OverloadEvent.objects.get(plate=world.nz_vehicle.plate).evidence_changed_at is None
+
+    calibration_revoke(actor=world.nz_admin.user, calibration=cal, reason="证书编号录入错误")
+    e3 = OverloadEvent.objects.get(pk=e.pk)
+    lines = e3.evidence_changes.splitlines()
+    assert len(lines) == 2 and lines[1].endswith("检定证书 C-2-2024 撤销后，本事件 1 条通行记录不再作为证据")
+
+    client.force_login(world.nz_officer.user)
+    page = client.get(reverse("offsite:review_event", args=[e.pk])).content.decode()
+    assert 'data-testid="evidence-changed"' in page and "撤销后，本事件 1 条通行记录不再作为证据" in page
+    queue = client.get(reverse("offsite:review_list") + "?status=rejected").content.decode()
+    assert queue.count('data-testid="evidence-changed-badge"') == 1
+    api = client.get(f"/api/v1/offsite/review/events/{e.pk}").json()
+    assert api["evidence_changed_at"] and len(api["evidence_changes"]) == 2
+
+
+def test_the_case_page_says_when_a_confirmed_events_evidence_is_revoked(site, clock, client):
+    clock("2026-03-02")
+    event = make_event(site, "E1", passages=2)
+    result = event_confirm(
+        actor=site.team.officer.user, event=event, version=event.version, officers=[site.team.officer2]
+    )
+    client.force_login(site.team.officer.user)
+    url = reverse("cases:detail", args=[result.case.pk])
+    assert 'data-testid="offsite-evidence-changed"' not in client.get(url).content.decode()
+
+    cal = Calibration.objects.get(device=site.device)
+    admin = site.team.world.nz_admin.user
+    done = calibration_revoke(actor=admin, calibration=cal, reason="检定证书系伪造").disqualified
+    assert done["passages"] == 2 and done["events_reviewed"] == ["E1"] and done["events_recomputed"] == []
+    event.refresh_from_db()
+    assert event.status == "confirmed" and event.case_id == result.case.pk
+
+    page = client.get(url).content.decode()
+    assert 'data-testid="offsite-evidence-changed"' in page
+    assert "检定证书 检定NZ-G207-01-2025 撤销后，本事件 2 条通行记录不再作为证据" in page
+    assert Device.objects.get(pk=site.device.pk).passages.filter(evidence_usable=False).count() == 2
