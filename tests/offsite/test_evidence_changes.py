@@ -160,13 +160,19 @@ def test_a_reviewed_event_keeps_its_review_and_is_marked(world, sites, tmp_path,
     lines = e3.evidence_changes.splitlines()
     assert len(lines) == 2 and lines[1].endswith("检定证书 C-2-2024 撤销后，本事件 1 条通行记录不再作为证据")
 
+    client.force_login(world.nz_admin.user)
+    cert = CERT_2024 | {"certificate_no": "C-2-2024b"}
+    message = client.post(reverse("offsite:calibration_add", args=[d2.pk]), cert, follow=True).content.decode()
+    assert "已审核事件 1 起保留审核结论，已在事件与案件页面标注证据变更" in message
+    assert len(OverloadEvent.objects.get(pk=e.pk).evidence_changes.splitlines()) == 3
+
     client.force_login(world.nz_officer.user)
     page = client.get(reverse("offsite:review_event", args=[e.pk])).content.decode()
     assert 'data-testid="evidence-changed"' in page and "撤销后，本事件 1 条通行记录不再作为证据" in page
     queue = client.get(reverse("offsite:review_list") + "?status=rejected").content.decode()
     assert queue.count('data-testid="evidence-changed-badge"') == 1
     api = client.get(f"/api/v1/offsite/review/events/{e.pk}").json()
-    assert api["evidence_changed_at"] and len(api["evidence_changes"]) == 2
+    assert api["evidence_changed_at"] and len(api["evidence_changes"]) == 3
 
 
 def test_the_case_page_says_when_a_confirmed_events_evidence_is_revoked(site, clock, client):
@@ -190,3 +196,15 @@ def test_the_case_page_says_when_a_confirmed_events_evidence_is_revoked(site, cl
     assert 'data-testid="offsite-evidence-changed"' in page
     assert "检定证书 检定NZ-G207-01-2025 撤销后，本事件 2 条通行记录不再作为证据" in page
     assert Device.objects.get(pk=site.device.pk).passages.filter(evidence_usable=False).count() == 2
+
+
+def test_the_station_page_says_how_many_passages_the_new_device_got(world, sites, tmp_path, client):
+    _s1, s2, _d1, _d2 = sites
+    import_file(csv_file(tmp_path, _lane2_data()), agency=world.nanzhao)
+    client.force_login(world.nz_admin.user)
+    page = client.post(
+        reverse("offsite:device_add", args=[s2.pk]), {"serial": "WIM-2B", "lanes": "2"}, follow=True
+    ).content.decode()
+    assert (
+        "已登记设备 WIM-2B；此前导入的 2 条无设备通行记录已匹配该设备，登记检定证书后按有效期判定能否作为证据" in page
+    )

@@ -146,7 +146,7 @@ def _evidence_change(done: dict, what: str) -> str:
         return ""
     extra = f"；有效期内 {done['passages']} 条通行记录{what}，重新计算待处理事件 {len(done['events_recomputed'])} 起"
     if done["events_reviewed"]:
-        extra += f"，已审核事件 {len(done['events_reviewed'])} 起未改动（见审计记录）"
+        extra += f"，已审核事件 {len(done['events_reviewed'])} 起保留审核结论，已在事件与案件页面标注证据变更"
     return extra
 
 
