@@ -8,6 +8,7 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
+from django.test import Client
 from django.urls import reverse
 
 from tests.offsite.test_ingest_pipeline import OVER, S2, csv_file, make_sites, rows
@@ -18,7 +19,7 @@ from tests.offsite.test_review_kit import (  # noqa: F401 - fixtures
     site_fixture,
     team_fixture,
 )
-from zhifa.core.models import AuditEvent
+from zhifa.core.models import AuditEvent, Job
 from zhifa.offsite.models import Calibration, Device, EventStatus, ImportRun, OverloadEvent, Passage, StationDay
 from zhifa.offsite.services.ingest import import_file
 from zhifa.offsite.services.review import event_confirm
@@ -208,3 +209,117 @@ def test_the_station_page_says_how_many_passages_the_new_device_got(world, sites
     assert (
         "已登记设备 WIM-2B；此前导入的 2 条无设备通行记录已匹配该设备，登记检定证书后按有效期判定能否作为证据" in page
     )
+
+
+# --- certificate changes too large for the request: a background job ---------------------------------
+
+
+def _state() -> tuple:
+    events = {e.plate: _snapshot(e) for e in OverloadEvent.objects.all()}
+    passages = set(Passage.objects.values_list("record_id", "evidence_usable", "unusable_reason", "worst"))
+    return events, passages, set(StationDay.objects.values_list("station_id", "day", "unusable"))
+
+
+def test_a_large_certificate_change_runs_as_a_job_with_the_same_result(
+    world, sites, tmp_path, settings, django_capture_on_commit_callbacks
+):
+    from tests.offsite.test_requalify import _data
+
+    _s1, _s2, _d1, d2 = sites
+    import_file(csv_file(tmp_path, _data(world)), agency=world.nanzhao)
+    with django_capture_on_commit_callbacks(execute=True):
+        inline = calibration_add(actor=world.nz_admin.user, device=d2, data=CERT_2024)
+    assert inline.requalified["passages"] == 4 and "job" not in inline.requalified
+    expected = _state()
+    calibration_revoke(actor=world.nz_admin.user, calibration=inline, reason="测试：先撤销")
+
+    settings.ZHIFA_OFFSITE_INLINE_EVIDENCE_MAX = 3  # the certificate covers 4 passages
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        cal = calibration_add(actor=world.nz_admin.user, device=d2, data=CERT_2024)
+    assert cal.requalified["pending"] == 4 and cal.requalified["passages"] == 0
+    assert Passage.objects.filter(station=d2.station, lane="1", evidence_usable=True).count() == 0  # not yet
+    for callback in callbacks:
+        callback()
+    job = Job.objects.get(pk=cal.requalified["job"])
+    assert job.status == "done" and job.created_by == world.nz_admin.user
+    assert job.result == {
+        "action": "add",
+        "certificate_no": "C-2-2024",
+        "passages": 4,
+        "relabelled": 0,
+        "events_recomputed": 2,
+        "events_reviewed": 0,
+    }
+    assert _state() == expected
+
+    client = Client()
+    client.force_login(world.nz_admin.user)
+    page = client.get(reverse("offsite:station_detail", args=[d2.station_id])).content.decode()
+    assert 'data-testid="evidence-jobs"' in page and "4 条通行记录恢复为可作证据，重新计算待处理事件 2 起" in page
+
+
+def test_a_job_for_a_certificate_revoked_before_it_ran_changes_nothing(
+    world, sites, tmp_path, settings, django_capture_on_commit_callbacks
+):
+    from tests.offsite.test_requalify import _data
+
+    _s1, _s2, _d1, d2 = sites
+    import_file(csv_file(tmp_path, _data(world)), agency=world.nanzhao)
+    imported = _state()
+    settings.ZHIFA_OFFSITE_INLINE_EVIDENCE_MAX = 3
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        cal = calibration_add(actor=world.nz_admin.user, device=d2, data=CERT_2024)
+    calibration_revoke(actor=world.nz_admin.user, calibration=cal, reason="录入错误")
+    for callback in callbacks:
+        callback()
+    job = Job.objects.get(pk=cal.requalified["job"])
+    assert job.status == "done" and job.result["skipped"] == "证书在处理前已撤销，未作改变"
+    assert _state() == imported
+
+
+def test_a_failed_job_can_be_run_again_from_the_station_page(
+    world, sites, tmp_path, settings, django_capture_on_commit_callbacks, monkeypatch
+):
+    from tests.offsite.test_requalify import _data
+    from zhifa.offsite.services import evidence
+
+    _s1, _s2, _d1, d2 = sites
+    import_file(csv_file(tmp_path, _data(world)), agency=world.nanzhao)
+    imported = _state()
+    settings.ZHIFA_OFFSITE_INLINE_EVIDENCE_MAX = 3
+    real = evidence._recompute
+
+    def broken(events):
+        real(events)
+        raise RuntimeError("数据库连接中断")
+
+    monkeypatch.setattr(evidence, "_recompute", broken)
+    with django_capture_on_commit_callbacks(execute=True):
+        cal = calibration_add(actor=world.nz_admin.user, device=d2, data=CERT_2024)
+    job = Job.objects.get(pk=cal.requalified["job"])
+    assert job.status == "failed" and "数据库连接中断" in job.message
+    assert _state() == imported  # the job's transaction was rolled back as a whole
+    monkeypatch.setattr(evidence, "_recompute", real)
+
+    client = Client()
+    client.force_login(world.nz_officer.user)  # not an administrator
+    url = reverse("offsite:evidence_job_retry", args=[job.pk])
+    assert client.post(url).status_code == 403
+    client.force_login(world.nz_admin.user)
+    page = client.get(reverse("offsite:station_detail", args=[d2.station_id])).content.decode()
+    assert "数据库连接中断" in page and url in page
+    settings.ZHIFA_OFFSITE_INLINE_EVIDENCE_MAX = 20000
+    page = client.post(url, follow=True).content.decode()
+    assert "已重新执行；有效期内 4 条通行记录恢复为可作证据" in page
+    job.refresh_from_db()
+    assert job.status == "done" and job.result["passages"] == 4
+    assert Passage.objects.filter(station=d2.station, lane="1", evidence_usable=True).count() == 4
+    assert AuditEvent.objects.filter(event_code="offsite.evidence_job_retried").count() == 1
+    # a job that did not fail cannot be run again
+    page = client.post(url, follow=True).content.decode()
+    assert "未重新执行：只有失败的后台重新判定任务可以重新执行" in page
+    # nor one of another jurisdiction
+    from tests.factories import OfficerFactory
+
+    client.force_login(OfficerFactory(agency=world.linyi, user__username="lyadm", roles=["officer", "admin"]).user)
+    assert client.post(url).status_code == 404

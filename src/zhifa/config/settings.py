@@ -251,6 +251,13 @@ ZHIFA_OFFSITE_PUSH_MAX_RECORDS = config(
 ZHIFA_OFFSITE_PUSH_PER_MINUTE = config(
     "ZHIFA_OFFSITE_PUSH_PER_MINUTE", 60, help="Push requests one station may make per minute (429 beyond).", cast="int"
 )
+ZHIFA_OFFSITE_INLINE_EVIDENCE_MAX = config(
+    "ZHIFA_OFFSITE_INLINE_EVIDENCE_MAX",
+    20000,
+    help="Most stored passages a certificate added or revoked may re-qualify inside the request; more go to a"
+    " background job (about 1.3 s per 20,000 passages).",
+    cast="int",
+)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 

@@ -75,6 +75,31 @@ def station_devices(*, user, station: Station) -> list[Device]:
     return devices
 
 
+def station_evidence_jobs(*, user, station: Station, limit: int = 10) -> list:
+    """The latest background re-qualifications of the station's passages (certificate changes too large for
+    the request, services/evidence.py), newest first."""
+    from zhifa.core.models import Job
+    from zhifa.offsite.tasks import EVIDENCE_JOB_KIND
+
+    station_get(user=user, pk=station.pk)
+    return list(
+        Job.objects.filter(kind=EVIDENCE_JOB_KIND, params__station_id=station.pk).order_by("-created_at")[:limit]
+    )
+
+
+def evidence_job_get(*, user, pk):
+    """A background re-qualification of a station in the user's jurisdiction (NotFound otherwise)."""
+    from zhifa.core.models import Job
+    from zhifa.offsite.tasks import EVIDENCE_JOB_KIND
+
+    job = Job.objects.filter(pk=pk, kind=EVIDENCE_JOB_KIND).first()
+    station_id = job.params.get("station_id") if job else None
+    if not isinstance(station_id, int):
+        raise NotFound("后台任务")
+    station_get(user=user, pk=station_id)
+    return job
+
+
 def calibration_get(*, user, pk: int) -> Calibration:
     """A certificate of a device in the user's jurisdiction (NotFound otherwise)."""
     cal = Calibration.objects.select_related("device__station").filter(pk=pk).first()

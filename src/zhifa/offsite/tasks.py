@@ -7,6 +7,7 @@ from pathlib import Path
 from zhifa.core.jobs import job_function, job_progress
 
 JOB_KIND = "offsite.import"
+EVIDENCE_JOB_KIND = "offsite.evidence"  # a certificate change that touches many passages (services/evidence.py)
 
 
 @job_function(JOB_KIND)
@@ -35,3 +36,15 @@ def offsite_import_job(job_id: str, run_id: int, path: str, encoding: str = "", 
         "duplicates": out.duplicates,
         "events": out.events,
     }
+
+
+@job_function(EVIDENCE_JOB_KIND)
+def offsite_evidence_job(job_id: str, calibration_id: int, action: str, station_id: int | None = None) -> dict:
+    """A certificate added or revoked that touches many stored passages (services/evidence.py)."""
+    from zhifa.core.models import Job
+    from zhifa.offsite.services.evidence import run_certificate_job
+
+    job = Job.objects.select_related("created_by").get(pk=job_id)
+    result = run_certificate_job(actor=job.created_by, calibration_id=calibration_id, action=action)
+    job_progress(job_id, job.total, message=result.get("skipped") or "完成")
+    return result

@@ -38,7 +38,8 @@ from collections import defaultdict
 from datetime import date, datetime, time, timedelta
 from datetime import timezone as dt_timezone
 
-from django.db import connection
+from django.conf import settings
+from django.db import connection, transaction
 from django.db.models import Case, Count, F, Q, When
 from django.db.models.functions import TruncDate
 from django.utils import timezone
@@ -55,6 +56,7 @@ from zhifa.offsite.models import (
     StationDay,
 )
 from zhifa.offsite.services.ingest import OPEN_STATUSES, _fine, _over_dims
+from zhifa.offsite.tasks import EVIDENCE_JOB_KIND
 
 LOCAL = dt_timezone(timedelta(hours=8))
 REQUALIFIABLE = ("no_calibration", "calibration_invalid")
@@ -191,6 +193,76 @@ def disqualify_for_revocation(*, actor, calibration: Calibration) -> dict[str, o
         f"检定证书 {calibration.certificate_no} 撤销后，本事件 {{n}} 条通行记录不再作为证据",
     )
     return result
+
+
+def certificate_changed(*, actor, calibration: Calibration, action: str) -> dict[str, object]:
+    """Apply a certificate just added (``action="add"``) or revoked (``"revoke"``) to the stored passages:
+    inside the request when it touches at most ``ZHIFA_OFFSITE_INLINE_EVIDENCE_MAX`` passages, else in a
+    background job started when the request's transaction commits (a year's certificate entered late for a
+    busy station covers millions of passages: minutes of work, beyond any request timeout). The job locks
+    the device as the request does, and a job for a certificate revoked before it ran does nothing."""
+    device = calibration.device
+    if action == "add":
+        affected = _covered_by(_device_passages(device), [calibration])
+    else:
+        start, end = _bounds(calibration)
+        affected = _device_passages(device).filter(evidence_usable=True, passed_at__gte=start, passed_at__lt=end)
+    limit = settings.ZHIFA_OFFSITE_INLINE_EVIDENCE_MAX
+    pending = affected[: limit + 1].count()
+    if pending <= limit:
+        if action == "add":
+            return requalify_for_calibration(actor=actor, calibration=calibration)
+        return disqualify_for_revocation(actor=actor, calibration=calibration)
+    from zhifa.core.jobs import job_start
+
+    pending = affected.count()
+    station = device.station
+    verb = "登记" if action == "add" else "撤销"
+    job = job_start(
+        kind=EVIDENCE_JOB_KIND,
+        title=f"检定证书 {calibration.certificate_no} {verb}后重新判定 {pending} 条通行记录",
+        actor=actor if getattr(actor, "pk", None) else None,
+        params={"calibration_id": calibration.pk, "action": action, "station_id": station.pk},
+        agency=station.agency,
+        total=pending,
+    )
+    return {
+        "device": device.serial,
+        "certificate_no": calibration.certificate_no,
+        "passages": 0,
+        "relabelled": 0,
+        "events_recomputed": [],
+        "events_reviewed": [],
+        "job": str(job.pk),
+        "pending": pending,
+    }
+
+
+def run_certificate_job(*, actor, calibration_id: int, action: str) -> dict[str, object]:
+    """The background half of :func:`certificate_changed`, in one transaction with the device locked."""
+    with transaction.atomic():
+        cal = Calibration.objects.select_related("device__station__agency").get(pk=calibration_id)
+        Device.objects.select_for_update().filter(pk=cal.device_id).first()
+        cal.refresh_from_db(fields=["revoked_at"])
+        if action == "add" and cal.revoked_at is not None:
+            return {"skipped": "证书在处理前已撤销，未作改变", "passages": 0}
+        if action == "add":
+            done = requalify_for_calibration(actor=actor, calibration=cal)
+        else:
+            done = disqualify_for_revocation(actor=actor, calibration=cal)
+    return job_summary(done, action)
+
+
+def job_summary(done: dict, action: str) -> dict[str, object]:
+    """What a background re-qualification keeps as its result (the station page lists it)."""
+    return {
+        "action": action,
+        "certificate_no": done["certificate_no"],
+        "passages": done["passages"],
+        "relabelled": done["relabelled"],
+        "events_recomputed": len(done["events_recomputed"]),
+        "events_reviewed": len(done["events_reviewed"]),
+    }
 
 
 def attach_unassigned_passages(*, actor, station: Station) -> dict[str, object]:

@@ -318,6 +318,8 @@ def _attach(actor, station: Station) -> dict[str, Any]:
 @transaction.atomic
 def calibration_add(*, actor, device: Device, data: dict[str, Any]) -> Calibration:
     _writer(actor, device.station.agency_id)
+    # one certificate change per device at a time: each changes which of its passages are evidence
+    device = Device.objects.select_for_update().select_related("station__agency").get(pk=device.pk)
     cert = _text(data, "certificate_no", "检定证书编号", required=True, max_len=64)
     valid_from = _date(data, "valid_from", "有效期起", required=True)
     valid_to = _date(data, "valid_to", "有效期止", required=True)
@@ -341,9 +343,9 @@ def calibration_add(*, actor, device: Device, data: dict[str, Any]) -> Calibrati
         after=_audit_snapshot(cal, CAL_FIELDS) | {"device": device.serial},
     )
     # passages imported before the certificate was on record become evidence (services/evidence.py)
-    from zhifa.offsite.services.evidence import requalify_for_calibration
+    from zhifa.offsite.services.evidence import certificate_changed
 
-    cal.requalified = requalify_for_calibration(actor=actor, calibration=cal)
+    cal.requalified = certificate_changed(actor=actor, calibration=cal, action="add")
     return cal
 
 
@@ -351,6 +353,7 @@ def calibration_add(*, actor, device: Device, data: dict[str, Any]) -> Calibrati
 def calibration_revoke(*, actor, calibration: Calibration, reason: str) -> Calibration:
     """Revoke a certificate entered by mistake (it stays on record): the passages it made evidence and no
     other certificate covers are no longer evidence, and their open events are recomputed."""
+    Device.objects.select_for_update().filter(pk=calibration.device_id).first()
     cal = Calibration.objects.select_for_update().select_related("device__station__agency").get(pk=calibration.pk)
     _writer(actor, cal.device.station.agency_id)
     reason = _text({"reason": reason}, "reason", "撤销原因", required=True, max_len=300)
@@ -369,7 +372,44 @@ def calibration_revoke(*, actor, calibration: Calibration, reason: str) -> Calib
         after={"revoked_reason": reason},
         reason=reason,
     )
-    from zhifa.offsite.services.evidence import disqualify_for_revocation
+    from zhifa.offsite.services.evidence import certificate_changed
 
-    cal.disqualified = disqualify_for_revocation(actor=actor, calibration=cal)
+    cal.disqualified = certificate_changed(actor=actor, calibration=cal, action="revoke")
     return cal
+
+
+@transaction.atomic
+def certificate_job_retry(*, actor, job) -> dict[str, Any]:
+    """Run a failed background re-qualification again (its transaction was rolled back, so the certificate is
+    on record, or revoked, without its effect on the passages). The work is idempotent: it starts from the
+    passages' current state."""
+    from zhifa.core.choices import JobStatus
+    from zhifa.offsite.services.evidence import certificate_changed, job_summary
+    from zhifa.offsite.tasks import EVIDENCE_JOB_KIND
+
+    if job.kind != EVIDENCE_JOB_KIND or job.status != JobStatus.FAILED:
+        raise DomainError("offsite.job_not_failed", "只有失败的后台重新判定任务可以重新执行", "job")
+    device = Device.objects.select_for_update().filter(calibrations__pk=job.params["calibration_id"]).first()
+    if device is None:
+        raise NotFound("检定证书")
+    _writer(actor, device.station.agency_id)
+    cal = Calibration.objects.select_related("device__station__agency").get(pk=job.params["calibration_id"])
+    action = job.params["action"]
+    if action == "add" and cal.revoked_at is not None:
+        raise DomainError("offsite.calibration_revoked", f"检定证书 {cal.certificate_no} 已撤销，无需重新执行", "job")
+    done = certificate_changed(actor=actor, calibration=cal, action=action)
+    if done.get("job"):  # still too large for the request: a new job; this one stays failed, marked
+        job.result = (job.result or {}) | {"retried_as": done["job"]}
+        job.save(update_fields=["result"])
+    else:
+        job.status, job.message, job.finished_at = JobStatus.DONE, "重新执行完成", timezone.now()
+        job.result = job_summary(done, action)
+        job.save(update_fields=["status", "message", "finished_at", "result"])
+    audit_record(
+        actor=actor,
+        event_code="offsite.evidence_job_retried",
+        obj=cal,
+        agency=cal.device.station.agency,
+        after={"job": str(job.pk), "action": action, "passages": done["passages"], "new_job": done.get("job")},
+    )
+    return done

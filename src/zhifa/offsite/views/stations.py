@@ -18,7 +18,9 @@ from zhifa.offsite.selectors import (
     calibration_get,
     can_edit_stations,
     device_get,
+    evidence_job_get,
     station_devices,
+    station_evidence_jobs,
     station_get,
     station_list,
 )
@@ -26,6 +28,7 @@ from zhifa.offsite.services.stations import (
     STATION_FIELDS,
     calibration_add,
     calibration_revoke,
+    certificate_job_retry,
     device_create,
     station_create,
     station_token_issue,
@@ -70,6 +73,7 @@ def station_detail_view(request, pk):
             "token": request.session.pop(f"offsite_token_{station.pk}", None),
             "today": timezone.localdate(),
             "tab": "stations",
+            "evidence_jobs": station_evidence_jobs(user=request.user, station=station),
         },
     )
 
@@ -142,6 +146,8 @@ def _attached_message(done: dict) -> str:
 
 def _evidence_change(done: dict, what: str) -> str:
     """The message's account of the passages and events a certificate change touched (services/evidence.py)."""
+    if done.get("job"):
+        return f"；涉及通行记录约 {done['pending']} 条，已转入后台重新判定，进度与结果见本页“后台重新判定”"
     if not done["passages"]:
         return ""
     extra = f"；有效期内 {done['passages']} 条通行记录{what}，重新计算待处理事件 {len(done['events_recomputed'])} 起"
@@ -187,6 +193,26 @@ def calibration_revoke_view(request, pk):
     return redirect("offsite:station_detail", cal.device.station_id)
 
 
+@login_required
+@require_POST
+def evidence_job_retry_view(request, pk):
+    if not can_edit_stations(request.user):
+        return _forbid(request)
+    try:
+        job = evidence_job_get(user=request.user, pk=pk)
+    except NotFound:
+        raise Http404("后台任务不存在或不在您的辖区内") from None
+    station_pk = job.params["station_id"]
+    try:
+        done = certificate_job_retry(actor=request.user, job=job)
+    except DomainError as exc:
+        messages.error(request, f"未重新执行：{exc.message}")
+        return redirect("offsite:station_detail", station_pk)
+    what = "恢复为可作证据" if job.params.get("action") == "add" else "不再作为证据"
+    messages.success(request, f"已重新执行{_evidence_change(done, what) or '：没有需要改变的通行记录'}")
+    return redirect("offsite:station_detail", station_pk)
+
+
 urlpatterns = [
     path("stations/", station_list_view, name="station_list"),
     path("stations/new/", station_form_view, name="station_create"),
@@ -195,5 +221,6 @@ urlpatterns = [
     path("stations/<int:pk>/token/", station_token_view, name="station_token"),
     path("stations/<int:pk>/devices/", device_add_view, name="device_add"),
     path("devices/<int:device_pk>/calibrations/", calibration_add_view, name="calibration_add"),
+    path("evidence-jobs/<uuid:pk>/retry/", evidence_job_retry_view, name="evidence_job_retry"),
     path("calibrations/<int:pk>/revoke/", calibration_revoke_view, name="calibration_revoke"),
 ]
