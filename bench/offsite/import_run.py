@@ -136,7 +136,7 @@ def main() -> None:
         )
         run = json.loads(info.stdout.strip().splitlines()[-1])
         t = run["timings"]
-        load_s = sum(t.get(k, 0) for k in ("stage", "events", "passages", "counts_quarantine"))
+        load_s = sum(t.get(k, 0) for k in ("stage", "events", "passages", "counts_quarantine", "commit"))
         results.append({"label": label, **m, **run, "load_s": load_s})
     print(
         f"\n{args.rows:,} rows ({args.format}), PostgreSQL, {platform.node()}, {os.cpu_count()} CPUs, "
@@ -144,12 +144,13 @@ def main() -> None:
     )
     print(
         "| run | wall s | peak RSS MB | read | accepted | quarantined | duplicates | events | unusable | "
-        "detect s | load s (stage/events/passages/counts) | passages: csv/copy/insert s | load rows/s | whole rows/s |"
+        "detect s | load s (stage/events/passages/counts/commit) | passages: csv/copy/insert s | load rows/s | "
+        "whole rows/s |"
     )
     print("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|")
     for r in results:
         t = r["timings"]
-        parts = "/".join(f"{t.get(k, 0):.1f}" for k in ("stage", "events", "passages", "counts_quarantine"))
+        parts = "/".join(f"{t.get(k, 0):.1f}" for k in ("stage", "events", "passages", "counts_quarantine", "commit"))
         load_rate = r["accepted"] / r["load_s"] if r["load_s"] and r["accepted"] else 0
         sub = "/".join(f"{t.get(k, 0):.1f}" for k in ("passages_csv", "passages_copy", "passages_insert"))
         print(
