@@ -323,3 +323,73 @@ def test_a_failed_job_can_be_run_again_from_the_station_page(
 
     client.force_login(OfficerFactory(agency=world.linyi, user__username="lyadm", roles=["officer", "admin"]).user)
     assert client.post(url).status_code == 404
+
+
+# --- a rejected event reopened -------------------------------------------------------------------------
+
+
+def test_a_rejected_event_is_reopened_and_recomputed_from_its_passages_as_they_are_now(world, sites, tmp_path, client):
+    from tests.offsite.test_requalify import _data
+    from zhifa.core.errors import DomainError
+    from zhifa.offsite.services.review import event_reject, event_reopen
+
+    _s1, _s2, _d1, d2 = sites
+    import_file(csv_file(tmp_path, _data(world)), agency=world.nanzhao)
+    officer = world.nz_officer.user
+    e = OverloadEvent.objects.get(plate="豫R88888")
+    assert e.status == EventStatus.UNUSABLE
+    e = event_reject(actor=officer, event=e, reason="设备检定证书已过期，数据不能作为证据", version=e.version)
+    calibration_add(actor=world.nz_admin.user, device=d2, data=CERT_2024)
+    e.refresh_from_db()
+    assert e.status == EventStatus.REJECTED and e.fine_yuan == 0 and e.evidence_changed_at is not None
+
+    client.force_login(officer)
+    page = client.get(reverse("offsite:review_event", args=[e.pk])).content.decode()
+    assert 'data-testid="reopen-form"' in page
+    resp = client.post(
+        reverse("offsite:review_reopen", args=[e.pk]),
+        {"reason": "已补登设备检定证书，重新审核", "version": e.version},
+        follow=True,
+    )
+    assert "已重新提交审核，按现有通行记录重新计算，当前状态：车辆待确认" in resp.content.decode()
+    e2 = OverloadEvent.objects.get(pk=e.pk)
+    assert e2.status == EventStatus.VEHICLE_UNKNOWN and e2.over_kg == 11000 and e2.fine_yuan > 0
+    assert e2.outcome == "fine" and e2.reviewed_by is None and e2.evidence_changed_at is None
+    assert (
+        "重新审核：已补登设备检定证书，重新审核" in e2.review_note
+        and "原驳回理由：设备检定证书已过期" in e2.review_note
+    )
+    row = AuditEvent.objects.get(event_code="offsite.event_reopened")
+    assert row.before["status"] == "rejected" and row.after["status"] == "vehicle_unknown"
+    assert row.before["evidence_changes"].endswith("本事件 1 条通行记录变为可作证据")
+
+    # only a rejected event can be reopened, with a reason, at its current version
+    with pytest.raises(DomainError, match="只有已驳回的事件可以重新审核"):
+        event_reopen(actor=officer, event=e2, reason="再次重新审核一下", version=e2.version)
+    e3 = event_reject(actor=officer, event=e2, reason="号牌识别有误，图像显示为他车", version=e2.version)
+    with pytest.raises(DomainError, match="请填写重新审核的理由"):
+        event_reopen(actor=officer, event=e3, reason="  ", version=e3.version)
+    api = client.post(
+        f"/api/v1/offsite/review/events/{e3.pk}/reopen",
+        {"reason": "复核图像后确认号牌无误", "version": e3.version - 1},
+        content_type="application/json",
+    )
+    assert api.status_code == 409
+    api = client.post(
+        f"/api/v1/offsite/review/events/{e3.pk}/reopen",
+        {"reason": "复核图像后确认号牌无误", "version": e3.version},
+        content_type="application/json",
+    )
+    assert api.status_code == 200 and api.json()["status"] == "vehicle_unknown"
+
+
+def test_a_reopened_event_without_usable_passages_goes_to_unusable(world, sites, tmp_path):
+    from tests.offsite.test_requalify import _data
+    from zhifa.offsite.services.review import event_reject, event_reopen
+
+    import_file(csv_file(tmp_path, _data(world)), agency=world.nanzhao)
+    officer = world.nz_officer.user
+    e = OverloadEvent.objects.get(plate="豫R88888")
+    e = event_reject(actor=officer, event=e, reason="设备检定证书已过期，不作处理", version=e.version)
+    e = event_reopen(actor=officer, event=e, reason="误驳回，重新提交审核", version=e.version)
+    assert e.status == EventStatus.UNUSABLE and e.fine_yuan == 0 and e.outcome == "none"

@@ -28,7 +28,7 @@ from zhifa.offsite.selectors_review import (
 )
 from zhifa.offsite.services.export import export_closed_cases
 from zhifa.offsite.services.reports import report_task_mark_sent
-from zhifa.offsite.services.review import event_confirm, event_reject, event_resolve_vehicle
+from zhifa.offsite.services.review import event_confirm, event_reject, event_reopen, event_resolve_vehicle
 
 router = Router(tags=["非现场执法：审核、一超四罚、抄告"])
 
@@ -165,6 +165,12 @@ def confirm_event(request, pk: int, payload: ConfirmIn):
 @router.post("/review/events/{pk}/reject", summary="驳回超限事件（须说明理由；带版本号）")
 def reject_event(request, pk: int, payload: RejectIn):
     event_reject(actor=request.user, event=pk, reason=payload.reason, version=payload.version)
+    return _event_row(event_get(user=request.user, pk=pk))
+
+
+@router.post("/review/events/{pk}/reopen", summary="已驳回事件重新审核（须说明理由；带版本号；按现有通行记录重新计算）")
+def reopen_event(request, pk: int, payload: RejectIn):
+    event_reopen(actor=request.user, event=pk, reason=payload.reason, version=payload.version)
     return _event_row(event_get(user=request.user, pk=pk))
 
 

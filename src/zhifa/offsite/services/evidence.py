@@ -399,6 +399,11 @@ EVENT_FIELDS = [
 ]
 
 
+def recompute_events(events: list[OverloadEvent]) -> list[str]:
+    """Recompute open events from their passages as they are now (also used when a rejected event is reopened)."""
+    return _recompute(events)
+
+
 def _recompute(events: list[OverloadEvent]) -> list[str]:
     """Each event's values from its worst usable passage, as the import computes them; returns the keys."""
     by_event: dict[int, list[Passage]] = defaultdict(list)

@@ -421,6 +421,58 @@ def event_reject(*, actor, event, reason: str, version: int | None = None, today
     return obj
 
 
+def event_reopen(*, actor, event, reason: str, version: int | None = None, today: date | None = None):
+    """Put a rejected event back into review, with a written reason: typically its certificate was recorded
+    after the rejection (the event is then marked, services/evidence.py). Its values are recomputed from its
+    passages as they are now, as for an open event: without a usable passage it goes to 数据不可用, without a
+    registered vehicle to 车辆待确认. The rejection stays in the audit trail and in the review note."""
+    from zhifa.cases.services.cases import today_or
+    from zhifa.offsite.services.evidence import recompute_events
+
+    today = today_or(today)
+    reason = (reason or "").strip()
+    if len(reason) < REASON_MIN_CHARS:
+        raise DomainError("offsite.reason_required", f"请填写重新审核的理由（至少{REASON_MIN_CHARS}个字）", "reason")
+    with transaction.atomic():
+        obj = event_for_write(actor, event, version)
+        _licensed(actor, today)
+        expected = _version(obj, version)
+        if obj.status != REJECTED:
+            raise DomainError(
+                "offsite.not_rejected", f"该事件当前状态为“{_status_label(obj.status)}”，只有已驳回的事件可以重新审核"
+            )
+        before = {
+            "status": obj.status,
+            "version": expected,
+            "review_note": obj.review_note,
+            "reviewed_by": obj.reviewed_by_id,
+            "evidence_changes": obj.evidence_changes,
+        }
+        stamp = timezone.localtime().strftime("%Y-%m-%d")
+        _advance(
+            obj,
+            expected,
+            (REJECTED,),
+            status=PENDING if obj.vehicle_id else VEHICLE_UNKNOWN,
+            reviewed_by=None,
+            reviewed_at=None,
+            review_note=f"{stamp} 重新审核：{reason}（原驳回理由：{obj.review_note}）"[:1000],
+            evidence_changed_at=None,
+            evidence_changes="",
+        )
+        recompute_events([obj])
+        obj.refresh_from_db()
+        audit_record(
+            actor=actor,
+            event_code="offsite.event_reopened",
+            obj=obj,
+            before=before,
+            after={"status": obj.status, "version": obj.version, "over_kg": obj.over_kg, "fine_yuan": obj.fine_yuan},
+            reason=reason,
+        )
+    return obj
+
+
 def event_resolve_vehicle(
     *,
     actor,

@@ -33,7 +33,7 @@ from zhifa.offsite.selectors_review import (
     vehicle_candidates,
 )
 from zhifa.offsite.services.ingest import UNUSABLE_REASONS
-from zhifa.offsite.services.review import event_confirm, event_reject, event_resolve_vehicle
+from zhifa.offsite.services.review import event_confirm, event_reject, event_reopen, event_resolve_vehicle
 from zhifa.parties.choices import PlateColour
 
 PAGE_SIZE = 25
@@ -185,6 +185,21 @@ def review_reject_view(request, pk):
 
 @login_required
 @require_POST
+def review_reopen_view(request, pk):
+    try:
+        event = event_reopen(
+            actor=request.user, event=pk, reason=request.POST.get("reason", ""), version=request.POST.get("version")
+        )
+    except DomainError as e:
+        return _fail(request, e, pk)
+    messages.success(
+        request, f"已重新提交审核，按现有通行记录重新计算，当前状态：{STATUS_LABELS.get(event.status, event.status)}"
+    )
+    return redirect("offsite:review_event", pk)
+
+
+@login_required
+@require_POST
 def review_vehicle_view(request, pk):
     p = request.POST
     try:
@@ -221,5 +236,6 @@ urlpatterns = [
     path("review/<int:pk>/", review_event_view, name="review_event"),
     path("review/<int:pk>/confirm/", review_confirm_view, name="review_confirm"),
     path("review/<int:pk>/reject/", review_reject_view, name="review_reject"),
+    path("review/<int:pk>/reopen/", review_reopen_view, name="review_reopen"),
     path("review/<int:pk>/vehicle/", review_vehicle_view, name="review_vehicle"),
 ]
