@@ -287,19 +287,19 @@ def test_a_failed_job_can_be_run_again_from_the_station_page(
     import_file(csv_file(tmp_path, _data(world)), agency=world.nanzhao)
     imported = _state()
     settings.ZHIFA_OFFSITE_INLINE_EVIDENCE_MAX = 3
-    real = evidence._recompute
+    real = evidence.recompute_events
 
     def broken(events):
         real(events)
         raise RuntimeError("数据库连接中断")
 
-    monkeypatch.setattr(evidence, "_recompute", broken)
+    monkeypatch.setattr(evidence, "recompute_events", broken)
     with django_capture_on_commit_callbacks(execute=True):
         cal = calibration_add(actor=world.nz_admin.user, device=d2, data=CERT_2024)
     job = Job.objects.get(pk=cal.requalified["job"])
     assert job.status == "failed" and "数据库连接中断" in job.message
     assert _state() == imported  # the job's transaction was rolled back as a whole
-    monkeypatch.setattr(evidence, "_recompute", real)
+    monkeypatch.setattr(evidence, "recompute_events", real)
 
     client = Client()
     client.force_login(world.nz_officer.user)  # not an administrator

@@ -341,7 +341,7 @@ def _events_and_audit(actor, obj, per_event: dict[int, int], result: dict, code:
         events += OverloadEvent.objects.filter(pk__in=ids).select_related("station", "agency")
     events.sort(key=lambda e: e.pk)
     reviewed = [e for e in events if e.status not in OPEN_STATUSES]
-    recomputed = _recompute([e for e in events if e.status in OPEN_STATUSES])
+    recomputed = recompute_events([e for e in events if e.status in OPEN_STATUSES])
     _mark_reviewed(reviewed, per_event, note)
     result["events_recomputed"] = recomputed
     result["events_reviewed"] = [e.event_key for e in reviewed]
@@ -400,12 +400,8 @@ EVENT_FIELDS = [
 
 
 def recompute_events(events: list[OverloadEvent]) -> list[str]:
-    """Recompute open events from their passages as they are now (also used when a rejected event is reopened)."""
-    return _recompute(events)
-
-
-def _recompute(events: list[OverloadEvent]) -> list[str]:
-    """Each event's values from its worst usable passage, as the import computes them; returns the keys."""
+    """Each open event's values from its worst usable passage, as the import computes them (also when a
+    rejected event is reopened); returns the keys."""
     by_event: dict[int, list[Passage]] = defaultdict(list)
     for ids in _chunks([e.pk for e in events]):
         for p in Passage.objects.filter(event_id__in=ids).select_related("station").order_by("passed_at", "pk"):
