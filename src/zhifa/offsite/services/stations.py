@@ -384,10 +384,12 @@ def certificate_job_retry(*, actor, job) -> dict[str, Any]:
     on record, or revoked, without its effect on the passages). The work is idempotent: it starts from the
     passages' current state."""
     from zhifa.core.choices import JobStatus
+    from zhifa.core.models import Job
     from zhifa.offsite.services.evidence import certificate_changed, job_summary
     from zhifa.offsite.tasks import EVIDENCE_JOB_KIND
 
-    if job.kind != EVIDENCE_JOB_KIND or job.status != JobStatus.FAILED:
+    job = Job.objects.select_for_update().get(pk=job.pk)  # two administrators clicking at once: one runs it
+    if job.kind != EVIDENCE_JOB_KIND or job.status != JobStatus.FAILED or (job.result or {}).get("retried_as"):
         raise DomainError("offsite.job_not_failed", "只有失败的后台重新判定任务可以重新执行", "job")
     device = Device.objects.select_for_update().filter(calibrations__pk=job.params["calibration_id"]).first()
     if device is None:
