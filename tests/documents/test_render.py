@@ -13,7 +13,6 @@ from datetime import date
 import docx
 import pypdf
 import pytest
-from docx.shared import Mm
 from PIL import Image
 
 from zhifa.documents.reasoning import samples
@@ -196,15 +195,30 @@ def test_docx_page_setup_follows_gbt_9704(rendered):
     assert round(sec.page_width.mm - sec.left_margin.mm - sec.right_margin.mm) == 156
     assert round(sec.page_height.mm - sec.top_margin.mm - sec.bottom_margin.mm) == 225
     grid = sec._sectPr.find("{http://schemas.openxmlformats.org/wordprocessingml/2006/main}docGrid")
-    assert grid.get("{http://schemas.openxmlformats.org/wordprocessingml/2006/main}type") == "linesAndChars"
+    w = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+    # 22 lines: a line grid of 28.95 pt; 28 characters a line: the body's characters 0.25 pt narrower, not a
+    # character grid (LibreOffice gives a 16 pt character two cells of a 15.79 pt grid: 14 a line)
+    assert grid.get(f"{w}type") == "lines" and grid.get(f"{w}charSpace") is None
+    from zhifa.documents.render.fonts import LINE_PT
+
+    assert int(grid.get(f"{w}linePitch")) == round(LINE_PT * 20) and 22 * LINE_PT <= 225 / 25.4 * 72
     body = d.styles["ZF Body"]
     assert body.font.size.pt == 16
+    spacing = int(d.styles["Normal"].element.rPr.find(f"{w}spacing").get(f"{w}val"))
+    assert spacing == -5 and (16 + spacing / 20) * 28 <= 156 / 25.4 * 72 < (16 + (spacing + 1) / 20) * 28
+    # forms and titles keep their own line height and character width, off the grid; form rows never split
+    for name in ("ZF Table", "ZF Table Label", "ZF Title"):
+        st = d.styles[name].element
+        assert st.pPr.find(f"{w}snapToGrid").get(f"{w}val") == "0"
+        assert st.rPr.find(f"{w}spacing").get(f"{w}val") == "0"
+    form = docx.Document(io.BytesIO(rendered["case_filing"][2].content))
+    rows = form.element.body.findall(f".//{w}tr")
+    assert len(rows) > 10 and all(r.find(f"{w}trPr/{w}cantSplit") is not None for r in rows)
     ea = body.element.rPr.rFonts.get("{http://schemas.openxmlformats.org/wordprocessingml/2006/main}eastAsia")
     assert ea.startswith("仿宋")
     assert d.styles["ZF Title"].font.size.pt == 22
     footer_xml = sec.footer._element.xml
     assert "PAGE" in footer_xml and "—" in footer_xml
-    assert Mm(20)  # QR width constant used by the renderer
 
 
 def test_rendering_is_deterministic(rendered):

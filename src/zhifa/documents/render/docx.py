@@ -105,6 +105,8 @@ def _add_table(doc, block: Block, anchor, style_id) -> None:
     widths = [Mm(total * w / 100) for w in block.widths] if len(block.widths) == ncols else None
     for row in block.rows:
         r = table.add_row()
+        # a form row is never split between pages (a label on one page and its value on the next)
+        r._tr.get_or_add_trPr().append(OxmlElement("w:cantSplit"))
         # ``r.cells`` walks the whole table's grid: take the row's cells once (a merge keeps the
         # elements of the cells to its right, so the list stays valid for the rest of the row)
         cells = r.cells

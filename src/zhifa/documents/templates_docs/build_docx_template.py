@@ -10,9 +10,9 @@ header, footer) or drop a ``<document_type>.docx`` beside it with the same Jinja
 * ``{{ body }}`` — a marker paragraph; the body (paragraphs and tables built from the
   model's blocks) is inserted in its place.
 
-Page: A4, GB/T 9704-2012 margins (top 37 mm, inside 28 mm, text block 156 × 225 mm), a
-document grid of 22 lines × 28 characters, body style 3号 仿宋, title 2号 小标宋, page numbers
-"— n —" in 4号 宋体 on the outer side (odd pages right, even pages left).
+Page: A4, GB/T 9704-2012 margins (top 37 mm, inside 28 mm, text block 156 × 225 mm), a line grid
+of 22 lines and 28 characters a line (body characters 0.25 pt narrower), body style 3号 仿宋, title
+2号 小标宋, page numbers "— n —" in 4号 宋体 on the outer side (odd pages right, even pages left).
 """
 
 from __future__ import annotations
@@ -27,7 +27,7 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Mm, Pt
 
-from zhifa.documents.render.fonts import LINE_PT, PAGE, ROLES
+from zhifa.documents.render.fonts import LETTER_SPACING_PT, LINE_PT, PAGE, ROLES
 
 OUT = Path(__file__).with_name("docx") / "document.docx"
 
@@ -57,6 +57,7 @@ def _para_style(
     align=None,
     bold: bool = False,
     exact: float | None = LINE_PT,
+    grid: bool = True,
 ):
     st = doc.styles.add_style(name, WD_STYLE_TYPE.PARAGRAPH)
     st.base_style = doc.styles["Normal"]
@@ -71,7 +72,34 @@ def _para_style(
         pf.first_line_indent = Pt(size * 2)
     if align is not None:
         pf.alignment = align
+    if not grid:
+        # off the line grid: a line of this style keeps its own exact height (on the grid a 小四 table
+        # line or a 2号 title line takes whole 28.95 pt grid lines: a one-page form on two pages), and its
+        # characters their natural width (the body's tightening is for 3号 only)
+        snap = OxmlElement("w:snapToGrid")
+        snap.set(qn("w:val"), "0")
+        st.element.get_or_add_pPr().append(snap)
+        _letter_spacing(st, 0)
     return st
+
+
+def body_spacing_twips() -> int:
+    """Character spacing of the body in twentieths of a point: the largest that still fits 28 characters of
+    3号 in the 156 mm line (whole twips only: -5, i.e. -0.25 pt; the PDF uses -0.215 pt)."""
+    line_pt = PAGE["block_w_mm"] * 72 / 25.4
+    twips = int(LETTER_SPACING_PT * 20)
+    while (PAGE["body_pt"] + twips / 20) * PAGE["chars"] > line_pt:
+        twips -= 1
+    return twips
+
+
+def _letter_spacing(style, twips: int) -> None:
+    rpr = style.element.get_or_add_rPr()
+    for old in rpr.findall(qn("w:spacing")):
+        rpr.remove(old)
+    spacing = OxmlElement("w:spacing")
+    spacing.set(qn("w:val"), str(twips))
+    rpr.append(spacing)
 
 
 def _page_field(paragraph) -> None:
@@ -110,19 +138,21 @@ def build(out: Path = OUT) -> Path:
     mirror = OxmlElement("w:mirrorMargins")
     settings.insert(0, mirror)
     doc.settings.odd_and_even_pages_header_footer = True
-    # document grid: 22 lines × 28 characters
+    # 22 lines: a line grid. 28 characters a line: the body's characters are 0.25 pt narrower (as the PDF's
+    # letter-spacing), not a character grid. A character grid whose cell (15.79 pt) is narrower than the
+    # 3号 character (16 pt) is compressed by Word and WPS but given two cells a character by LibreOffice
+    # (and the office suites built on it): 14 characters a line and twice the pages.
     sectpr = sec._sectPr
     grid = sectpr.find(qn("w:docGrid"))
     if grid is None:
         grid = OxmlElement("w:docGrid")
         sectpr.append(grid)
-    grid.set(qn("w:type"), "linesAndChars")
+    grid.set(qn("w:type"), "lines")
     grid.set(qn("w:linePitch"), str(round(LINE_PT * 20)))
-    char_pt = PAGE["block_w_mm"] / PAGE["chars"] * 72 / 25.4
-    grid.set(qn("w:charSpace"), str(round((char_pt - PAGE["body_pt"]) * 4096)))
 
     normal = doc.styles["Normal"]
     _fonts(normal, "body", PAGE["body_pt"])
+    _letter_spacing(normal, body_spacing_twips())
     normal.paragraph_format.line_spacing_rule = WD_LINE_SPACING.EXACTLY
     normal.paragraph_format.line_spacing = Pt(LINE_PT)
     normal.paragraph_format.space_after = Pt(0)
@@ -138,12 +168,13 @@ def build(out: Path = OUT) -> Path:
         align=WD_ALIGN_PARAGRAPH.CENTER,
         bold=ROLES["title"].weight >= 700,
         exact=LINE_PT * 1.25,
+        grid=False,
     )
     _para_style(doc, "ZF Number", "body", PAGE["body_pt"], indent=False, align=WD_ALIGN_PARAGRAPH.RIGHT)
     _para_style(doc, "ZF Heading 1", "heading1", PAGE["body_pt"], indent=True)
     _para_style(doc, "ZF Heading 2", "heading2", PAGE["body_pt"], indent=True)
     _para_style(doc, "ZF Sign", "body", PAGE["body_pt"], indent=False, align=WD_ALIGN_PARAGRAPH.RIGHT)
-    _para_style(doc, "ZF Table", "body", PAGE["table_pt"], indent=False, exact=PAGE["table_pt"] * 1.5)
+    _para_style(doc, "ZF Table", "body", PAGE["table_pt"], indent=False, exact=PAGE["table_pt"] * 1.5, grid=False)
     _para_style(
         doc,
         "ZF Table Label",
@@ -152,8 +183,9 @@ def build(out: Path = OUT) -> Path:
         indent=False,
         align=WD_ALIGN_PARAGRAPH.CENTER,
         exact=PAGE["table_pt"] * 1.5,
+        grid=False,
     )
-    _para_style(doc, "ZF QR", "body", 7, indent=False, align=WD_ALIGN_PARAGRAPH.RIGHT, exact=None)
+    _para_style(doc, "ZF QR", "body", 7, indent=False, align=WD_ALIGN_PARAGRAPH.RIGHT, exact=None, grid=False)
 
     odd = sec.footer.paragraphs[0]
     odd.alignment = WD_ALIGN_PARAGRAPH.RIGHT
