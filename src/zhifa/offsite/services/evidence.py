@@ -114,6 +114,18 @@ def _device_passages(device: Device):
     return Passage.objects.filter(station_id=device.station_id, device=device)
 
 
+def _result(calibration: Calibration, passages: int, relabelled: int) -> dict[str, object]:
+    """What a certificate change did (the events are filled in by ``_events_and_audit``)."""
+    return {
+        "device": calibration.device.serial,
+        "certificate_no": calibration.certificate_no,
+        "passages": passages,
+        "relabelled": relabelled,
+        "events_recomputed": [],
+        "events_reviewed": [],
+    }
+
+
 def requalify_for_calibration(*, actor, calibration: Calibration) -> dict[str, object]:
     """Make the device's passages within ``calibration`` evidence; recompute their open events.
 
@@ -130,14 +142,7 @@ def requalify_for_calibration(*, actor, calibration: Calibration) -> dict[str, o
         .filter(evidence_usable=False, unusable_reason="no_calibration")
         .update(unusable_reason="calibration_invalid")
     )
-    result: dict[str, object] = {
-        "device": device.serial,
-        "certificate_no": calibration.certificate_no,
-        "passages": n_covered,
-        "relabelled": relabelled,
-        "events_recomputed": [],
-        "events_reviewed": [],
-    }
+    result = _result(calibration, n_covered, relabelled)
     if not n_covered:
         return result
     _fewer_unusable(per_day)
@@ -172,14 +177,7 @@ def disqualify_for_revocation(*, actor, calibration: Calibration) -> dict[str, o
             .filter(evidence_usable=False, unusable_reason="calibration_invalid")
             .update(unusable_reason="no_calibration")
         )
-    result: dict[str, object] = {
-        "device": device.serial,
-        "certificate_no": calibration.certificate_no,
-        "passages": n,
-        "relabelled": relabelled,
-        "events_recomputed": [],
-        "events_reviewed": [],
-    }
+    result = _result(calibration, n, relabelled)
     if not n:
         return result
     for station_id, day, k in per_day:
@@ -226,16 +224,7 @@ def certificate_changed(*, actor, calibration: Calibration, action: str) -> dict
         agency=station.agency,
         total=pending,
     )
-    return {
-        "device": device.serial,
-        "certificate_no": calibration.certificate_no,
-        "passages": 0,
-        "relabelled": 0,
-        "events_recomputed": [],
-        "events_reviewed": [],
-        "job": str(job.pk),
-        "pending": pending,
-    }
+    return _result(calibration, 0, 0) | {"job": str(job.pk), "pending": pending}
 
 
 def run_certificate_job(*, actor, calibration_id: int, action: str) -> dict[str, object]:
